@@ -1,0 +1,3 @@
+"""hbdesk: a plugin-based trading desk for the Hummingbot ecosystem."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,61 @@
+"""The ``hbdesk`` command: the desk by default, ``serve``, ``plugins``, and plugin commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hbdesk import __version__
+from hbdesk.plugins import LoadedPlugins, call_each, load_plugins
+from hbdesk.settings import CoreSettings
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(__version__, prog_name="hbdesk")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """hbdesk: a trading desk for the Hummingbot ecosystem, in the terminal."""
+    if ctx.invoked_subcommand is None:
+        ctx.exit(run_desk(ctx.obj))
+
+
+def run_desk(plugins: LoadedPlugins | None) -> int:
+    from hbdesk.kernel.errors import HbdeskError
+    from hbdesk.runtime import create_desk
+    from hbdesk.tui.app import DeskApp
+
+    desk = create_desk(plugins=plugins)
+    app = DeskApp(desk)
+    app.run()
+    error = app.fatal_error
+    if isinstance(error, HbdeskError):
+        click.echo(f"hbdesk: {error.detail}", err=True)
+        return 2
+    return app.return_code or 0
+
+
+@cli.command("plugins")
+@click.pass_obj
+def plugins_command(plugins: LoadedPlugins) -> None:
+    """List plugins with their version, hooks and state."""
+    for info in plugins.infos:
+        click.echo(f"{info.name}  {info.version}  [{info.state}]  ({info.distribution}: {info.module})")
+        click.echo(f"    hooks: {', '.join(info.hooks) if info.hooks else '-'}")
+        if info.error:
+            click.echo(f"    error: {info.error}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    core = CoreSettings()
+    plugins = load_plugins(core.disabled_plugins)
+    call_each(plugins.manager, "register_cli_commands", cli=cli)
+    try:
+        cli.main(args=argv, prog_name="hbdesk", obj=plugins, standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

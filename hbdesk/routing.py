@@ -1,0 +1,88 @@
+"""REST routes, declared without a web framework.
+
+A plugin declares each route with its method, path, query and body models and response type;
+the rest_api plugin turns them into aiohttp handlers and into the OpenAPI document, so one
+pydantic model validates the request, shapes the response and documents both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import BaseModel
+
+
+@dataclass
+class Call:
+    """One request, as a route handler sees it."""
+
+    kernel: Any
+    path: dict[str, str]
+    query: Any = None
+    body: Any = None
+    user: str | None = None
+
+
+Handler = Callable[[Call], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    query: type[BaseModel] | None = None
+    body: Any = None  # a pydantic model or any type pydantic can validate (dict[str, Any], ...)
+    response: Any = None  # the response type, for serialisation and the schema
+    status: int = 200
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    public: bool = False  # reachable without credentials
+    owner: str = ""
+    errors: tuple[int, ...] = ()  # error statuses the route documents beyond 401 and 422
+
+    @property
+    def operation_id(self) -> str:
+        return f"{self.handler.__name__}_{self.method.lower()}"
+
+
+@dataclass
+class RouteTable:
+    """Collects a plugin's routes with decorators: ``@routes.get("/accounts/", response=...)``."""
+
+    tags: Sequence[str] = ()
+    routes: list[Route] = field(default_factory=list)
+
+    def add(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            summary = options.pop("summary", None) or _first_line(handler.__doc__)
+            tags = tuple(options.pop("tags", self.tags))
+            self.routes.append(Route(method.upper(), path, handler, summary=summary, tags=tags, **options))
+            return handler
+
+        return decorate
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("POST", path, **options)
+
+    def put(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("PUT", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.add("DELETE", path, **options)
+
+    def __iter__(self) -> Iterator[Route]:
+        return iter(self.routes)
+
+
+def owned(routes: Sequence[Route], owner: str) -> list[Route]:
+    return [replace(route, owner=owner) for route in routes]
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().splitlines()[0] if doc and doc.strip() else ""

@@ -1,0 +1,84 @@
+"""DeskApp: hosts the plugins' screens and commands over the kernel, in one event loop.
+
+Kept thin on purpose: screens live with their plugins, shared widgets in ``hbdesk.tui.widgets``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from hbdesk.runtime import Desk
+from hbdesk.tui.contributions import Contributions, collect
+from hbdesk.tui.home import HomeScreen
+
+DEFAULT_THEME = "hbdesk-dark"
+from hbdesk_themes import STYLESHEET as CSS_FILE
+
+
+class DeskApp(App[int]):
+    TITLE = "hbdesk"
+    CSS_PATH = CSS_FILE
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("1", "switch_mode('home')", "Home"),
+    ]
+
+    def __init__(self, desk: Desk, start_kernel: bool = True) -> None:
+        super().__init__()
+        self.desk = desk
+        self.start_kernel = start_kernel
+        self.fatal_error: BaseException | None = None
+        self.contributions: Contributions = collect(desk.plugins.manager, self)
+        self.add_mode("home", HomeScreen)
+        for spec in self.contributions.screens:
+            self.add_mode(spec.mode, spec.factory)
+            if spec.key:
+                self.bind(spec.key, f"switch_mode('{spec.mode}')", description=spec.title)
+
+    @property
+    def kernel(self) -> Any:
+        return self.desk.kernel
+
+    def on_mount(self) -> None:
+        for theme in self.contributions.themes:
+            self.register_theme(theme)
+        remembered = self.kernel.preferences.get("theme", DEFAULT_THEME)
+        self.theme = remembered if remembered in self.available_themes else DEFAULT_THEME
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.switch_mode("home")
+        if self.start_kernel:
+            self.run_worker(self._start_desk(), name="kernel", exit_on_error=False)
+
+    def _remember_theme(self, theme: Any) -> None:
+        self.kernel.preferences.set("theme", theme.name)
+
+    async def _start_desk(self) -> None:
+        from hbdesk.kernel.errors import ConfigPasswordError
+
+        try:
+            await self.desk.start()
+        except ConfigPasswordError as exc:
+            self.fatal_error = exc
+            self.exit(2)
+        except Exception as exc:
+            self.notify(f"The kernel did not start: {getattr(exc, 'detail', exc)}", severity="error", timeout=30)
+
+    async def action_quit(self) -> None:
+        await self.desk.stop()
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        await self.desk.stop()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for spec in self.contributions.screens:
+            yield SystemCommand(f"{spec.mode}: Open {spec.title}", f"Switch to the {spec.title} screen",
+                                lambda mode=spec.mode: self.switch_mode(mode))
+        for command in self.contributions.commands:
+            yield SystemCommand(command.title, command.help or command.title, command.callback)

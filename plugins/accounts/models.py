@@ -1,0 +1,62 @@
+"""Accounts' shapes: request and response models shared by the REST routes and the desk."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
+NAME_RE = re.compile(NAME_PATTERN)
+MASTER_ACCOUNT = "master_account"
+
+AccountName = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=64)]
+
+
+class CredentialStatus(enum.StrEnum):
+    PENDING = "pending"  # stored, the exchange not asked yet
+    VERIFIED = "verified"  # the exchange accepted the keys
+    REJECTED = "rejected"  # the exchange refused the keys
+    UNREACHABLE = "unreachable"  # the exchange could not be asked; the keys are kept
+
+
+class AccountNameQuery(BaseModel):
+    account_name: str = Field(description="Letters, digits, '_' and '-'.")
+
+
+class NewAccount(BaseModel):
+    """What the desk's add-account form checks."""
+
+    account_name: AccountName
+
+
+class Message(BaseModel):
+    message: str
+
+
+class CredentialState(BaseModel):
+    connector_name: str
+    status: CredentialStatus
+    detail: str = ""
+    checked_at: datetime | None = None
+
+
+class GatewayWalletCredential(BaseModel):
+    chain: str = Field(min_length=1)
+    private_key: str = Field(min_length=1)
+    set_default: bool = True
+
+
+class SetDefaultWalletRequest(BaseModel):
+    chain: str = Field(min_length=1)
+    address: str = Field(min_length=1)
+
+
+class WalletResult(BaseModel):
+    success: bool
+    message: str
+    chain: str | None = None
+    address: str | None = None

@@ -1,0 +1,191 @@
+"""The accounts service: accounts and their exchange credentials, encrypted at rest.
+
+Credentials are checked against the connector's own fields and stored at once; asking the
+exchange whether it accepts them happens afterwards, in the background, and its outcome is the
+credential's status. An exchange that is down neither blocks the request nor loses the keys.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hbdesk.kernel.errors import InvalidInput, NotFound
+from hbdesk.kernel.events import Event
+from hbdesk.kernel.kernel import Kernel
+from hbdesk_plugins.accounts.models import (
+    MASTER_ACCOUNT,
+    NAME_RE,
+    CredentialState,
+    CredentialStatus,
+)
+from hbdesk_plugins.accounts.tables import Account, Credential, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AccountsChanged(Event):
+    account_name: str
+    connector_name: str | None = None
+
+
+def check_name(value: str, label: str) -> str:
+    if not NAME_RE.fullmatch(value or ""):
+        raise InvalidInput(
+            f"Invalid {label}: '{value}'. Only letters, numbers, underscores and hyphens are allowed."
+        )
+    return value
+
+
+class AccountsService:
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self._counts = (0, 0)
+
+    @property
+    def catalog(self) -> Any:
+        return self.kernel.service("connectors")
+
+    async def start(self) -> None:
+        async with self.kernel.db.session() as session, session.begin():
+            if await session.get(Account, MASTER_ACCOUNT) is None:
+                session.add(Account(name=MASTER_ACCOUNT))
+        await self._recount()
+
+    # -- accounts -------------------------------------------------------------------------------
+
+    async def list_accounts(self) -> list[str]:
+        async with self.kernel.db.session() as session:
+            rows = await session.scalars(select(Account.name).order_by(Account.created_at, Account.name))
+            return list(rows)
+
+    async def add_account(self, name: str) -> None:
+        check_name(name, "account name")
+        try:
+            async with self.kernel.db.session() as session, session.begin():
+                if await session.get(Account, name) is not None:
+                    raise InvalidInput("Account already exists.")
+                session.add(Account(name=name))
+        except IntegrityError:
+            raise InvalidInput("Account already exists.") from None
+        await self._changed(name)
+
+    async def delete_account(self, name: str) -> None:
+        check_name(name, "account name")
+        if name == MASTER_ACCOUNT:
+            raise InvalidInput("Cannot delete master account.")
+        async with self.kernel.db.session() as session, session.begin():
+            account = await session.get(Account, name)
+            if account is None:
+                raise NotFound(f"Account '{name}' not found.")
+            for credential in await session.scalars(select(Credential).where(Credential.account_name == name)):
+                await session.delete(credential)
+            await session.delete(account)
+        await self._changed(name)
+
+    async def _require_account(self, session: Any, name: str) -> None:
+        if await session.get(Account, name) is None:
+            raise NotFound(f"Account '{name}' not found.")
+
+    # -- credentials ----------------------------------------------------------------------------
+
+    async def list_credentials(self, account_name: str) -> list[str]:
+        return [state.connector_name for state in await self.credential_states(account_name)]
+
+    async def credential_states(self, account_name: str) -> list[CredentialState]:
+        check_name(account_name, "account name")
+        async with self.kernel.db.session() as session:
+            await self._require_account(session, account_name)
+            rows = await session.scalars(
+                select(Credential)
+                .where(Credential.account_name == account_name)
+                .order_by(Credential.connector_name)
+            )
+            return [
+                CredentialState(
+                    connector_name=row.connector_name,
+                    status=CredentialStatus(row.status),
+                    detail=row.status_detail,
+                    checked_at=row.checked_at,
+                )
+                for row in rows
+            ]
+
+    async def add_credential(self, account_name: str, connector_name: str, values: dict[str, Any]) -> None:
+        check_name(account_name, "account name")
+        check_name(connector_name, "connector name")
+        async with self.kernel.db.session() as session:
+            await self._require_account(session, account_name)
+        spec = await self.catalog.spec(connector_name)
+        cleaned = spec.check_credentials(values)
+        secret = self.kernel.secrets.encrypt(cleaned)
+        async with self.kernel.db.session() as session, session.begin():
+            await self._require_account(session, account_name)
+            await session.merge(
+                Credential(
+                    account_name=account_name,
+                    connector_name=connector_name,
+                    secret=secret,
+                    status=CredentialStatus.PENDING.value,
+                    status_detail="waiting for the exchange",
+                    checked_at=None,
+                    updated_at=utcnow(),
+                )
+            )
+        await self._changed(account_name, connector_name)
+        self.kernel.spawn(
+            self._verify(account_name, connector_name, secret, spec),
+            name=f"verify {account_name}/{connector_name}",
+        )
+
+    async def delete_credential(self, account_name: str, connector_name: str) -> None:
+        check_name(account_name, "account name")
+        check_name(connector_name, "connector name")
+        async with self.kernel.db.session() as session, session.begin():
+            await self._require_account(session, account_name)
+            credential = await session.get(Credential, (account_name, connector_name))
+            if credential is None:
+                raise NotFound(f"Account '{account_name}' has no credentials for '{connector_name}'.")
+            await session.delete(credential)
+        await self._changed(account_name, connector_name)
+
+    async def credentials(self, account_name: str, connector_name: str) -> dict[str, str]:
+        """The decrypted fields, for the kernel's own use; no route ever returns them."""
+        async with self.kernel.db.session() as session:
+            credential = await session.get(Credential, (account_name, connector_name))
+            if credential is None:
+                raise NotFound(f"Account '{account_name}' has no credentials for '{connector_name}'.")
+            return dict(self.kernel.secrets.decrypt(credential.secret))
+
+    async def _verify(self, account_name: str, connector_name: str, secret: str, spec: Any) -> None:
+        outcome = await self.catalog.verify(spec, self.kernel.secrets.decrypt(secret))
+        async with self.kernel.db.session() as session, session.begin():
+            credential = await session.get(Credential, (account_name, connector_name))
+            if credential is None or credential.secret != secret:
+                return  # deleted or replaced while the exchange was being asked
+            credential.status = CredentialStatus(outcome.status).value
+            credential.status_detail = outcome.detail
+            credential.checked_at = utcnow()
+        log.info("credentials %s/%s: %s", account_name, connector_name, outcome.status)
+        await self._changed(account_name, connector_name)
+
+    # -- status ---------------------------------------------------------------------------------
+
+    async def _recount(self) -> None:
+        async with self.kernel.db.session() as session:
+            accounts = len((await session.scalars(select(Account.name))).all())
+            credentials = len((await session.scalars(select(Credential.connector_name))).all())
+        self._counts = (accounts, credentials)
+
+    async def _changed(self, account_name: str, connector_name: str | None = None) -> None:
+        await self._recount()
+        self.kernel.bus.publish(AccountsChanged(account_name, connector_name))
+
+    def status_line(self) -> str:
+        accounts, credentials = self._counts
+        return f"{accounts} account{'s' * (accounts != 1)}, {credentials} credential{'s' * (credentials != 1)}"

@@ -1,0 +1,197 @@
+"""The accounts screen: accounts on the left, the chosen account's credentials on the right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import create_model
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static
+
+from hbdesk.kernel.errors import HbdeskError
+from hbdesk.kernel.kernel import KernelState, KernelStateChanged
+from hbdesk.tui.screen import DeskScreen
+from hbdesk.tui.widgets.confirm import ConfirmModal
+from hbdesk.tui.widgets.form import FormField, FormModal
+from hbdesk_plugins.accounts.models import NewAccount
+from hbdesk_plugins.accounts.service import AccountsChanged
+
+
+class AccountsScreen(DeskScreen):
+    BINDINGS = [
+        Binding("a", "add_account", "Add account"),
+        Binding("c", "add_credential", "Add credential"),
+        Binding("d", "delete", "Delete"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="accounts-body"):
+            with Vertical(classes="pane", id="accounts-pane") as pane:
+                pane.border_title = "Accounts"
+                yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+            with Vertical(classes="pane", id="credentials-pane") as pane:
+                pane.border_title = "Credentials"
+                yield DataTable(id="credentials", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="credential-detail", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#accounts", DataTable).add_columns("Account")
+        self.query_one("#credentials", DataTable).add_columns("Connector", "Status")
+        self.kernel.bus.on(AccountsChanged, self._on_accounts_changed)
+        self.kernel.bus.on(KernelStateChanged, self._on_accounts_changed)
+        self.query_one("#accounts", DataTable).focus()
+        self.reload()
+
+    async def _on_accounts_changed(self, _event: Any) -> None:
+        self.reload()
+
+    @property
+    def service(self) -> Any:
+        if self.kernel.state is not KernelState.RUNNING or not self.kernel.has_service("accounts"):
+            return None
+        return self.kernel.service("accounts")
+
+    @property
+    def selected_account(self) -> str | None:
+        table = self.query_one("#accounts", DataTable)
+        if table.row_count == 0:
+            return None
+        return str(table.get_row_at(table.cursor_row)[0])
+
+    @property
+    def selected_connector(self) -> str | None:
+        table = self.query_one("#credentials", DataTable)
+        if table.row_count == 0:
+            return None
+        return str(table.get_row_at(table.cursor_row)[0])
+
+    @work(exclusive=True, group="reload")
+    async def reload(self) -> None:
+        service = self.service
+        table = self.query_one("#accounts", DataTable)
+        if service is None:
+            self.query_one("#credential-detail", Static).update("Starting the kernel…")
+            return
+        chosen = self.selected_account
+        names = await service.list_accounts()
+        table.clear()
+        for name in names:
+            table.add_row(name, key=name)
+        if chosen in names:
+            table.move_cursor(row=names.index(chosen))
+        await self._show_credentials()
+
+    async def _show_credentials(self) -> None:
+        service = self.service
+        table = self.query_one("#credentials", DataTable)
+        account = self.selected_account
+        table.clear()
+        pane = self.query_one("#credentials-pane")
+        pane.border_title = f"Credentials of {account}" if account else "Credentials"
+        detail = self.query_one("#credential-detail", Static)
+        if service is None or account is None:
+            detail.update("")
+            return
+        try:
+            states = await service.credential_states(account)
+        except HbdeskError:
+            states = []  # the account went away between two refreshes
+        for state in states:
+            table.add_row(state.connector_name, str(state.status), key=state.connector_name)
+        detail.update("" if states else "No credentials yet: press c to add some.")
+
+    async def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "accounts":
+            await self._show_credentials()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def _error(self, exc: HbdeskError) -> None:
+        self.notify(exc.detail, severity="error", timeout=8)
+
+    # -- add ------------------------------------------------------------------------------------
+
+    @work
+    async def action_add_account(self) -> None:
+        service = self.service
+        if service is None:
+            return
+        fields = [FormField("account_name", "Account name", placeholder="letters, digits, _ and -")]
+        result = await self.app.push_screen_wait(FormModal("Add account", fields, NewAccount, "Add"))
+        if result is None:
+            return
+        try:
+            await service.add_account(result.account_name)
+        except HbdeskError as exc:
+            self._error(exc)
+            return
+        self.notify(f"Account {result.account_name} added.")
+
+    @work
+    async def action_add_credential(self) -> None:
+        service = self.service
+        account = self.selected_account
+        if service is None or account is None:
+            return
+        catalog = self.kernel.service("connectors")
+        choice_model = create_model("ConnectorChoice", connector_name=(str, ...))
+        choice = await self.app.push_screen_wait(
+            FormModal(
+                f"Credentials for {account}: which connector?",
+                [FormField("connector_name", "Connector", suggestions=tuple(await catalog.names()))],
+                choice_model,
+                "Next",
+            )
+        )
+        if choice is None:
+            return
+        try:
+            spec = await catalog.spec(choice.connector_name.strip())
+        except HbdeskError as exc:
+            self._error(exc)
+            return
+        fields = [FormField(f.name, f.label, secret=f.secret) for f in spec.fields]
+        values = await self.app.push_screen_wait(
+            FormModal(f"{spec.name} keys for {account}", fields, spec.form_model(), "Save")
+        )
+        if values is None:
+            return
+        try:
+            await service.add_credential(account, spec.name, values.model_dump())
+        except HbdeskError as exc:
+            self._error(exc)
+            return
+        self.notify(f"{spec.name} credentials saved for {account}; asking the exchange…")
+
+    # -- delete ---------------------------------------------------------------------------------
+
+    @work
+    async def action_delete(self) -> None:
+        service = self.service
+        if service is None:
+            return
+        account = self.selected_account
+        credentials_focused = self.query_one("#credentials", DataTable).has_focus
+        connector = self.selected_connector if credentials_focused else None
+        if account is None:
+            return
+        if connector:
+            question = f"Delete the {connector} credentials of {account}?"
+        else:
+            question = f"Delete account {account} and all its credentials?"
+        if not await self.app.push_screen_wait(ConfirmModal(question)):
+            return
+        try:
+            if connector:
+                await service.delete_credential(account, connector)
+            else:
+                await service.delete_account(account)
+        except HbdeskError as exc:
+            self._error(exc)
+            return
+        self.notify(f"Deleted {connector + ' credentials' if connector else 'account ' + account}.")

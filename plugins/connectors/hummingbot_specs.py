@@ -1,0 +1,120 @@
+"""Connector specs and credential checks from the hummingbot library's own config maps.
+
+Importing hummingbot takes seconds, so everything here runs in a worker thread, never on the
+event loop, and never at import time of the desk.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from hbdesk_plugins.connectors.specs import ConnectorSpec, CredentialField, Verdict, Verification
+
+log = logging.getLogger(__name__)
+
+KINDS = {"exchange": "spot", "derivative": "perpetual", "connector": "connector"}
+
+
+def use_data_dir(data_dir: Path) -> None:
+    """Keep the files hummingbot writes (its client config) in the desk's data dir.
+
+    hummingbot writes ``conf_client.yml`` beside its installed package the first time a connector
+    asks for rate-limit settings; pointed here it stays with the rest of the desk's state.
+    """
+    from hummingbot.client.config import config_helpers
+
+    conf = data_dir / "hummingbot"
+    conf.mkdir(parents=True, exist_ok=True)
+    config_helpers.CLIENT_CONFIG_PATH = conf / "conf_client.yml"
+
+
+def load_specs(data_dir: Path) -> list[ConnectorSpec]:
+    """Every connector hummingbot knows, with the credential fields its config map declares."""
+    from hummingbot.client.settings import AllConnectorSettings
+
+    use_data_dir(data_dir)
+
+    specs = []
+    for name, setting in sorted(AllConnectorSettings.get_connector_settings().items()):
+        kind = KINDS.get(setting.type.value, "gateway")
+        specs.append(ConnectorSpec(name, kind, _fields(setting.config_keys), verifier=verify))
+    return specs
+
+
+def _fields(config: Any) -> tuple[CredentialField, ...]:
+    if config is None or isinstance(config, dict):
+        return ()
+    fields = []
+    for name, info in type(config).model_fields.items():
+        if name == "connector":
+            continue
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        fields.append(
+            CredentialField(name, secret=bool(extra.get("is_secure")), required=info.is_required())
+        )
+    return tuple(fields)
+
+
+async def verify(spec: ConnectorSpec, values: dict[str, str]) -> Verification:
+    """Ask the exchange for the account's balances with these keys."""
+    import asyncio
+
+    # The import is slow and may run in a thread; the connector itself must be built on the
+    # event loop, whose primitives it creates.
+    await asyncio.to_thread(_import_connector_class, spec.name)
+    connector = _build_connector(spec.name, values)
+    try:
+        await connector._update_balances()
+    except (TimeoutError, asyncio.TimeoutError):
+        raise
+    except Exception as exc:  # connectors raise bare IOError/Exception for every failure
+        return classify(exc)
+    finally:
+        await _close(connector)
+    return Verification(Verdict.VERIFIED, "the exchange accepted the keys")
+
+
+def _import_connector_class(name: str) -> Any:
+    from hummingbot.client.config.config_helpers import get_connector_class
+
+    return get_connector_class(name)
+
+
+def _build_connector(name: str, values: dict[str, str]) -> Any:
+    from hummingbot.client.config.config_helpers import get_connector_class
+    from hummingbot.client.settings import AllConnectorSettings
+
+    setting = AllConnectorSettings.get_connector_settings()[name]
+    params = setting.conn_init_parameters(trading_pairs=[], trading_required=True, api_keys=dict(values))
+    return get_connector_class(name)(**params)
+
+
+async def _close(connector: Any) -> None:
+    try:
+        stop = getattr(connector, "stop_network", None)
+        if stop is not None:
+            await stop()
+    except Exception:
+        log.debug("closing a verification connector failed", exc_info=True)
+
+
+REJECTION_HINTS = ("401", "403", "unauthorized", "forbidden", "invalid api", "api-key", "api key", "signature")
+
+
+def classify(exc: BaseException) -> Verification:
+    """Tell an exchange that refused the keys from one that could not be reached."""
+    import aiohttp
+
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, aiohttp.ClientConnectionError | ConnectionError):
+        return Verification(Verdict.UNREACHABLE, _short(text))
+    lowered = text.lower()
+    if any(hint in lowered for hint in REJECTION_HINTS):
+        return Verification(Verdict.REJECTED, _short(text))
+    return Verification(Verdict.UNREACHABLE, _short(text))
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

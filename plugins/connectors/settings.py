@@ -1,0 +1,14 @@
+"""The connectors' settings section (HBDESK_CONNECTORS__<KEY>)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from hbdesk.settings import PluginSettings
+
+
+class ConnectorsSettings(PluginSettings):
+    timeout: float = Field(10.0, gt=0, description="Seconds to wait for an exchange before giving up.")
+    catalog_timeout: float = Field(
+        120.0, gt=0, description="Seconds to wait for hummingbot's connector list to load."
+    )

@@ -1,0 +1,89 @@
+"""The aiohttp application factory for the REST front door."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+import hbdesk
+from hbdesk.routing import Route, owned
+from hbdesk.runtime import Desk
+from hbdesk.plugins import call_each
+from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, auth_middleware
+from hbdesk_plugins.rest_api.binding import make_handler
+from hbdesk_plugins.rest_api.docs import add_docs
+from hbdesk_plugins.rest_api.errors import error_middleware
+from hbdesk_plugins.rest_api.openapi import build_openapi
+from hbdesk_plugins.rest_api.settings import RestApiSettings
+
+DESK = web.AppKey("desk", Desk)
+ROUTES = web.AppKey("routes", list)
+TITLE = "hbdesk"
+
+
+def collect_routes(desk: Desk) -> list[Route]:
+    routes: list[Route] = []
+    seen: dict[tuple[str, str], str] = {}
+
+    def registrar(owner: str) -> Any:
+        def register(new_routes: Any) -> None:
+            for route in owned(list(new_routes), owner):
+                key = (route.method, route.path)
+                if key in seen:
+                    raise ValueError(
+                        f"route {route.method} {route.path} of plugin {owner!r} is already "
+                        f"registered by plugin {seen[key]!r}"
+                    )
+                seen[key] = owner
+                routes.append(route)
+
+        return register
+
+    call_each(desk.plugins.manager, "register_routes", registrar=registrar, kernel=desk.kernel)
+    return routes
+
+
+def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
+    """Build the app; with ``manage_desk`` it starts and stops the desk with the server."""
+    settings: RestApiSettings = desk.kernel.settings.section("rest_api")
+    core = desk.kernel.settings.core
+    app = web.Application(
+        middlewares=[error_middleware, auth_middleware(core, allow_preflight=bool(settings.cors_origins))],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[DESK] = desk
+    routes = collect_routes(desk)
+    app[ROUTES] = routes
+    for route in routes:
+        app.router.add_route(route.method, route.path, make_handler(route, desk.kernel))
+    document = build_openapi(routes, TITLE, hbdesk.__version__)
+
+    async def openapi(_request: web.Request) -> web.Response:
+        return web.json_response(document)
+
+    setattr(openapi, PUBLIC_KEY, True)
+    app.router.add_get("/openapi.json", openapi)
+    add_docs(app, TITLE)
+    if settings.cors_origins:
+        _enable_cors(app, settings.cors_origins)
+    if manage_desk:
+        app.cleanup_ctx.append(_desk_lifecycle)
+    return app
+
+
+async def _desk_lifecycle(app: web.Application) -> AsyncIterator[None]:
+    desk = app[DESK]
+    await desk.start()
+    yield
+    await desk.stop()
+
+
+def _enable_cors(app: web.Application, origins: list[str]) -> None:
+    import aiohttp_cors
+
+    options = aiohttp_cors.ResourceOptions(allow_credentials=True, expose_headers="*", allow_headers="*")
+    cors = aiohttp_cors.setup(app, defaults={origin: options for origin in origins})
+    for route in list(app.router.routes()):
+        cors.add(route)

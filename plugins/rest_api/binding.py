@@ -1,0 +1,65 @@
+"""Turns declared routes into aiohttp handlers: validate, call the handler, serialise."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, get_origin
+
+from aiohttp import web
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from hbdesk.routing import Call, Route
+from hbdesk_plugins.rest_api.auth import PUBLIC_KEY
+from hbdesk_plugins.rest_api.errors import RequestInvalid, validation_errors
+
+
+def _query_dict(request: web.Request, model: type[BaseModel]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key not in request.query:
+            continue
+        if get_origin(field.annotation) in (list, tuple, set):
+            values[key] = request.query.getall(key)
+        else:
+            values[key] = request.query[key]
+    return values
+
+
+def make_handler(route: Route, kernel: Any) -> Any:
+    body_adapter = TypeAdapter(route.body) if route.body is not None else None
+    response_adapter = TypeAdapter(route.response) if route.response is not None else None
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        errors: list[dict[str, Any]] = []
+        query = None
+        if route.query is not None:
+            try:
+                query = route.query.model_validate(_query_dict(request, route.query))
+            except ValidationError as exc:
+                errors.extend(validation_errors(exc, "query"))
+        body = None
+        if body_adapter is not None:
+            raw = await request.read()
+            if not raw.strip():
+                errors.append({"type": "missing", "loc": ["body"], "msg": "Field required"})
+            else:
+                try:
+                    body = body_adapter.validate_json(raw)
+                except ValidationError as exc:
+                    errors.extend(validation_errors(exc, "body"))
+        if errors:
+            raise RequestInvalid(errors)
+        call = Call(kernel, dict(request.match_info), query, body, request.get("user"))
+        result = await route.handler(call)
+        if isinstance(result, web.StreamResponse):
+            return result
+        if response_adapter is not None:
+            payload = response_adapter.dump_json(result)
+        else:
+            payload = json.dumps(result).encode()
+        return web.Response(body=payload, status=route.status, content_type="application/json")
+
+    setattr(handle, PUBLIC_KEY, route.public)
+    handle.__name__ = route.handler.__name__
+    return handle

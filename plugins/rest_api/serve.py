@@ -1,0 +1,80 @@
+"""``hbdesk serve``: the documented Hummingbot API, headless, on the same kernel."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+
+from hbdesk.kernel.errors import HbdeskError
+from hbdesk.settings import CoreSettings
+
+log = logging.getLogger("hbdesk.serve")
+
+EXPOSED_WITH_DEFAULTS = (
+    "refusing to listen on {host}: the API password is still the default '{password}'. "
+    "Set USERNAME and PASSWORD (environment or .env) to credentials of your own, "
+    "or listen on 127.0.0.1 only."
+)
+EXPOSED_WITHOUT_AUTH = (
+    "refusing to listen on {host} with DEBUG_MODE=true: authentication is off. "
+    "Turn DEBUG_MODE off or listen on 127.0.0.1 only."
+)
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_problem(host: str, core: CoreSettings) -> str | None:
+    """Why the server must not listen on ``host``, or None when it may."""
+    if is_loopback(host):
+        return None
+    if core.debug_mode:
+        return EXPOSED_WITHOUT_AUTH.format(host=host)
+    if core.default_credentials:
+        return EXPOSED_WITH_DEFAULTS.format(host=host, password=core.password.get_secret_value())
+    return None
+
+
+def serve(host: str | None, port: int | None) -> int:
+    from aiohttp import web
+
+    from hbdesk.runtime import create_desk
+    from hbdesk_plugins.rest_api.access_log import AccessLogger
+    from hbdesk_plugins.rest_api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    desk = create_desk()
+    settings = desk.kernel.settings.section("rest_api")
+    host = host or settings.host
+    port = settings.port if port is None else port
+    problem = exposure_problem(host, desk.kernel.settings.core)
+    if problem:
+        print(f"hbdesk serve: {problem}", file=sys.stderr)
+        return 2
+    for info in desk.plugins.failures:
+        log.warning("plugin %s was skipped: %s", info.name, info.error)
+    app = create_app(desk)
+    try:
+        web.run_app(
+            app,
+            host=host,
+            port=port,
+            access_log_class=AccessLogger,
+            access_log=logging.getLogger("hbdesk.access") if settings.access_log else None,
+            shutdown_timeout=settings.shutdown_timeout,
+            print=lambda _msg: log.info("listening on http://%s:%s", host, port),
+        )
+    except HbdeskError as exc:
+        print(f"hbdesk serve: {exc.detail}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"hbdesk serve: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
