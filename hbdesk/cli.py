@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -26,6 +27,7 @@ def run_desk(plugins: LoadedPlugins | None) -> int:
     from hbdesk.tui.app import DeskApp
 
     desk = create_desk(plugins=plugins)
+    log_to_file(desk.kernel.settings.core.data_dir / "logs" / "desk.log")
     app = DeskApp(desk)
     app.run()
     error = app.fatal_error
@@ -33,6 +35,20 @@ def run_desk(plugins: LoadedPlugins | None) -> int:
         click.echo(f"hbdesk: {error.detail}", err=True)
         return 2
     return app.return_code or 0
+
+
+def log_to_file(path: Path) -> None:
+    """The desk owns the terminal, so its logs (and hummingbot's) go to a file."""
+    import logging
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 @cli.command("plugins")

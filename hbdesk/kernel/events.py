@@ -32,6 +32,7 @@ class Subscription(Generic[E]):
     event_type: type[E]
     queue: asyncio.Queue[E] = field(repr=False)
     dropped: int = 0
+    task: asyncio.Task[None] | None = field(default=None, repr=False)  # the consumer of ``on``
 
     def offer(self, event: E) -> None:
         if self.queue.full():
@@ -44,6 +45,8 @@ class Subscription(Generic[E]):
 
     def close(self) -> None:
         self.bus.unsubscribe(self)
+        if self.task is not None:
+            self.task.cancel()
 
     def __aiter__(self) -> AsyncIterator[E]:
         return self._iterate()
@@ -90,6 +93,7 @@ class EventBus:
         task = asyncio.get_running_loop().create_task(consume())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        subscription.task = task
         return subscription
 
     def publish(self, event: Event) -> int:

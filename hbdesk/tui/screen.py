@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from hbdesk.kernel.events import Event, Subscription
 from hbdesk.tui.status import DeskHeader
 
 
 class DeskScreen(Screen[None]):
     """Subclasses yield their widgets from ``compose_body``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._subscriptions: list[Subscription[Any]] = []
+
+    def subscribe(self, event_type: type[Event], callback: Callable[[Any], Any]) -> None:
+        """Call ``callback`` on each kernel event of this type while the screen is mounted."""
+        self._subscriptions.append(self.kernel.bus.on(event_type, callback))
+
+    def on_unmount(self) -> None:
+        for subscription in self._subscriptions:
+            subscription.close()
+        self._subscriptions.clear()
 
     @property
     def kernel(self) -> Any:

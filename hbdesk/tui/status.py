@@ -25,8 +25,11 @@ class DeskHeader(Static):
         self.kernel = kernel
 
     def on_mount(self) -> None:
-        self.kernel.bus.on(Event, self._on_event)
+        self._subscription = self.kernel.bus.on(Event, self._on_event)
         self.refresh_status()
+
+    def on_unmount(self) -> None:
+        self._subscription.close()
 
     async def _on_event(self, _event: Event) -> None:
         self.refresh_status()

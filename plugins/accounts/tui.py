@@ -41,8 +41,8 @@ class AccountsScreen(DeskScreen):
     def on_mount(self) -> None:
         self.query_one("#accounts", DataTable).add_columns("Account")
         self.query_one("#credentials", DataTable).add_columns("Connector", "Status")
-        self.kernel.bus.on(AccountsChanged, self._on_accounts_changed)
-        self.kernel.bus.on(KernelStateChanged, self._on_accounts_changed)
+        self.subscribe(AccountsChanged, self._on_accounts_changed)
+        self.subscribe(KernelStateChanged, self._on_accounts_changed)
         self.query_one("#accounts", DataTable).focus()
         self.reload()
 
@@ -72,41 +72,45 @@ class AccountsScreen(DeskScreen):
     @work(exclusive=True, group="reload")
     async def reload(self) -> None:
         service = self.service
-        table = self.query_one("#accounts", DataTable)
         if service is None:
             self.query_one("#credential-detail", Static).update("Starting the kernel…")
             return
-        chosen = self.selected_account
         names = await service.list_accounts()
+        # Everything below runs without awaiting, so the table never shows a half-made list.
+        table = self.query_one("#accounts", DataTable)
+        chosen = self.selected_account
         table.clear()
         for name in names:
             table.add_row(name, key=name)
         if chosen in names:
             table.move_cursor(row=names.index(chosen))
-        await self._show_credentials()
+        self.show_credentials()
 
-    async def _show_credentials(self) -> None:
+    @work(exclusive=True, group="credentials")
+    async def show_credentials(self) -> None:
         service = self.service
-        table = self.query_one("#credentials", DataTable)
         account = self.selected_account
+        states = []
+        if service is not None and account is not None:
+            try:
+                states = await service.credential_states(account)
+            except HbdeskError:
+                pass  # the account went away between two refreshes
+        if account != self.selected_account:
+            return  # the cursor moved on; a newer call draws the table
+        table = self.query_one("#credentials", DataTable)
         table.clear()
-        pane = self.query_one("#credentials-pane")
-        pane.border_title = f"Credentials of {account}" if account else "Credentials"
-        detail = self.query_one("#credential-detail", Static)
-        if service is None or account is None:
-            detail.update("")
-            return
-        try:
-            states = await service.credential_states(account)
-        except HbdeskError:
-            states = []  # the account went away between two refreshes
         for state in states:
             table.add_row(state.connector_name, str(state.status), key=state.connector_name)
-        detail.update("" if states else "No credentials yet: press c to add some.")
+        self.query_one("#credentials-pane").border_title = (
+            f"Credentials of {account}" if account else "Credentials"
+        )
+        hint = "" if states or account is None else "No credentials yet: press c to add some."
+        self.query_one("#credential-detail", Static).update(hint)
 
-    async def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "accounts":
-            await self._show_credentials()
+            self.show_credentials()
 
     def action_reload(self) -> None:
         self.reload()
@@ -139,6 +143,8 @@ class AccountsScreen(DeskScreen):
         if service is None or account is None:
             return
         catalog = self.kernel.service("connectors")
+        if not catalog.loaded:
+            self.notify("Loading the connector list…", timeout=3)
         choice_model = create_model("ConnectorChoice", connector_name=(str, ...))
         choice = await self.app.push_screen_wait(
             FormModal(

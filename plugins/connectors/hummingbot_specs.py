@@ -17,24 +17,13 @@ log = logging.getLogger(__name__)
 KINDS = {"exchange": "spot", "derivative": "perpetual", "connector": "connector"}
 
 
-def use_data_dir(data_dir: Path) -> None:
-    """Keep the files hummingbot writes (its client config) in the desk's data dir.
-
-    hummingbot writes ``conf_client.yml`` beside its installed package the first time a connector
-    asks for rate-limit settings; pointed here it stays with the rest of the desk's state.
-    """
-    from hummingbot.client.config import config_helpers
-
-    conf = data_dir / "hummingbot"
-    conf.mkdir(parents=True, exist_ok=True)
-    config_helpers.CLIENT_CONFIG_PATH = conf / "conf_client.yml"
-
-
 def load_specs(data_dir: Path) -> list[ConnectorSpec]:
     """Every connector hummingbot knows, with the credential fields its config map declares."""
     from hummingbot.client.settings import AllConnectorSettings
 
-    use_data_dir(data_dir)
+    from hbdesk_plugins.connectors import hummingbot_host
+
+    hummingbot_host.install(data_dir)
 
     specs = []
     for name, setting in sorted(AllConnectorSettings.get_connector_settings().items()):

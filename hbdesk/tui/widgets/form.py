@@ -29,6 +29,7 @@ class FormField:
 class FormModal(ModalScreen[BaseModel | None]):
     """Dismisses with a validated model instance, or None when cancelled."""
 
+    AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, fields: list[FormField], model: type[BaseModel], submit: str = "Save") -> None:
@@ -63,8 +64,13 @@ class FormModal(ModalScreen[BaseModel | None]):
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Label).update(message)
 
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self.submit()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        position = inputs.index(event.input)
+        if position + 1 < len(inputs):
+            inputs[position + 1].focus()  # Enter moves on; on the last field it submits
+        else:
+            self.submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "submit":
