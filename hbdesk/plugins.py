@@ -103,7 +103,11 @@ def load_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[str, Any]] 
 def _register(manager: pluggy.PluginManager, module: Any, name: str, info: PluginInfo) -> None:
     try:
         manager.register(module, name=name)
+        # A hook name no spec knows (a typo) fails this plugin loudly rather than being ignored.
+        manager.check_pending()
     except Exception as exc:
+        if manager.is_registered(module):
+            manager.unregister(module)
         info.state = "failed"
         info.error = f"{type(exc).__name__}: {exc}"
         log.warning("plugin %s could not be registered: %s", name, info.error)

@@ -95,10 +95,10 @@ class Kernel:
             )
             for spec in order:
                 service = spec.factory(self)
-                self._services[spec.name] = service
-                self._started.append(spec)
                 if hasattr(service, "start"):
                     await service.start()
+                self._services[spec.name] = service
+                self._started.append(spec)
         except BaseException as exc:
             self.error = getattr(exc, "detail", None) or str(exc) or type(exc).__name__
             await self._stop_started()

@@ -11,8 +11,9 @@ from hbdesk_plugins.accounts.models import (
     CredentialState,
     GatewayWalletCredential,
     Message,
+    DefaultWalletSet,
     SetDefaultWalletRequest,
-    WalletResult,
+    WalletRemoved,
 )
 
 routes = RouteTable(tags=("Accounts",))
@@ -104,14 +105,14 @@ async def add_gateway_wallet(call: Call) -> dict[str, Any]:
 @routes.post(
     "/accounts/gateway/wallet/set-default",
     body=SetDefaultWalletRequest,
-    response=WalletResult,
+    response=DefaultWalletSet,
     errors=(400, 503, 504),
 )
-async def set_default_gateway_wallet(call: Call) -> WalletResult:
+async def set_default_gateway_wallet(call: Call) -> DefaultWalletSet:
     """Make an address a chain's default wallet."""
     body: SetDefaultWalletRequest = call.body
     await gateway(call).set_default_wallet(body.chain, body.address)
-    return WalletResult(
+    return DefaultWalletSet(
         success=True,
         message=f"Set {body.address} as default wallet for {body.chain}",
         chain=body.chain,
@@ -119,9 +120,9 @@ async def set_default_gateway_wallet(call: Call) -> WalletResult:
     )
 
 
-@routes.delete("/accounts/gateway/{chain}/{address}", response=WalletResult, errors=(400, 503, 504))
-async def remove_gateway_wallet(call: Call) -> WalletResult:
+@routes.delete("/accounts/gateway/{chain}/{address}", response=WalletRemoved, errors=(400, 503, 504))
+async def remove_gateway_wallet(call: Call) -> WalletRemoved:
     """Remove a wallet from Gateway."""
     chain = call.path["chain"]
     await gateway(call).remove_wallet(chain, call.path["address"])
-    return WalletResult(success=True, message=f"Successfully removed {chain} wallet")
+    return WalletRemoved(success=True, message=f"Successfully removed {chain} wallet")

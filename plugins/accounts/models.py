@@ -55,8 +55,11 @@ class SetDefaultWalletRequest(BaseModel):
     address: str = Field(min_length=1)
 
 
-class WalletResult(BaseModel):
+class WalletRemoved(BaseModel):
     success: bool
     message: str
-    chain: str | None = None
-    address: str | None = None
+
+
+class DefaultWalletSet(WalletRemoved):
+    chain: str
+    address: str

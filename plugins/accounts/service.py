@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from hbdesk.kernel.errors import InvalidInput, NotFound
@@ -83,8 +83,7 @@ class AccountsService:
             account = await session.get(Account, name)
             if account is None:
                 raise NotFound(f"Account '{name}' not found.")
-            for credential in await session.scalars(select(Credential).where(Credential.account_name == name)):
-                await session.delete(credential)
+            await session.execute(delete(Credential).where(Credential.account_name == name))
             await session.delete(account)
         await self._changed(name)
 

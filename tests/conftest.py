@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from hbdesk.runtime import Desk, create_desk
+from hbdesk.settings import CoreSettings
+from tests.helpers import ScriptedExchange, core_settings, fake_specs
+
+pytest_plugins = ["tests.postgres", "tests.plugin_install"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's own settings or data dir."""
+    for name in (
+        "USERNAME", "PASSWORD", "CONFIG_PASSWORD", "DEBUG_MODE", "DATABASE_URL", "GATEWAY_URL",
+        "HBDESK_DISABLED_PLUGINS", "BANNED_TOKENS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HBDESK_DATA_DIR", str(tmp_path / "default-data"))
+
+
+@pytest.fixture
+def exchange() -> ScriptedExchange:
+    return ScriptedExchange()
+
+
+@pytest.fixture(autouse=True)
+def _fake_catalog(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, exchange: ScriptedExchange) -> None:
+    """The connector catalog answers with a few scripted connectors, unless a test asks for hummingbot's."""
+    if request.node.get_closest_marker("hummingbot_catalog"):
+        return
+    from hbdesk_plugins.connectors import hummingbot_specs
+
+    monkeypatch.setattr(hummingbot_specs, "load_specs", lambda _data_dir: fake_specs(exchange))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def core(data_dir: Path) -> CoreSettings:
+    return core_settings(data_dir)
+
+
+@pytest.fixture
+def desk(core: CoreSettings) -> Desk:
+    return create_desk(core)
+
+
+@pytest.fixture
+async def running_desk(desk: Desk) -> AsyncIterator[Desk]:
+    await desk.start()
+    yield desk
+    await desk.stop()
