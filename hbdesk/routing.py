@@ -7,7 +7,7 @@ pydantic model validates the request, shapes the response and documents both.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -42,6 +42,7 @@ class Route:
     public: bool = False  # reachable without credentials
     owner: str = ""
     errors: tuple[int, ...] = ()  # error statuses the route documents beyond 401 and 422
+    path_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # JSON schemas, for the docs
 
     @property
     def operation_id(self) -> str:

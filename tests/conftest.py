@@ -9,7 +9,7 @@ from hbdesk.runtime import Desk, create_desk
 from hbdesk.settings import CoreSettings
 from tests.helpers import ScriptedExchange, core_settings, fake_specs
 
-pytest_plugins = ["tests.postgres", "tests.plugin_install"]
+pytest_plugins = ["tests.postgres", "tests.plugin_install", "tests.server"]
 
 
 @pytest.fixture(autouse=True)

@@ -114,6 +114,7 @@ class Kernel:
         await self._stop_started()
         await self.bus.close()
         self._set_state(KernelState.STOPPED)
+        log.info("kernel stopped; database closed")
 
     async def _stop_started(self) -> None:
         for task in tuple(self._tasks):

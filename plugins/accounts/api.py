@@ -7,6 +7,7 @@ from typing import Any
 from hbdesk.kernel.errors import Unavailable
 from hbdesk.routing import Call, RouteTable
 from hbdesk_plugins.accounts.models import (
+    NAME_SCHEMA,
     AccountNameQuery,
     CredentialState,
     GatewayWalletCredential,
@@ -17,6 +18,8 @@ from hbdesk_plugins.accounts.models import (
 )
 
 routes = RouteTable(tags=("Accounts",))
+ACCOUNT = {"account_name": NAME_SCHEMA}
+CREDENTIAL = {"account_name": NAME_SCHEMA, "connector_name": NAME_SCHEMA}
 
 
 def accounts(call: Call) -> Any:
@@ -35,13 +38,18 @@ async def list_accounts(call: Call) -> list[str]:
     return await accounts(call).list_accounts()
 
 
-@routes.get("/accounts/{account_name}/credentials", response=list[str], errors=(400, 404))
+@routes.get("/accounts/{account_name}/credentials", response=list[str], errors=(400, 404), path_params=ACCOUNT)
 async def list_account_credentials(call: Call) -> list[str]:
     """List the connectors an account holds credentials for."""
     return await accounts(call).list_credentials(call.path["account_name"])
 
 
-@routes.get("/accounts/{account_name}/credentials/status", response=list[CredentialState], errors=(400, 404))
+@routes.get(
+    "/accounts/{account_name}/credentials/status",
+    response=list[CredentialState],
+    errors=(400, 404),
+    path_params=ACCOUNT,
+)
 async def credential_statuses(call: Call) -> list[CredentialState]:
     """Each credential's verification status (pending, verified, rejected, unreachable)."""
     return await accounts(call).credential_states(call.path["account_name"])
@@ -67,6 +75,7 @@ async def delete_account(call: Call) -> Message:
     response=Message,
     status=201,
     errors=(400, 404),
+    path_params=CREDENTIAL,
 )
 async def add_credential(call: Call) -> Message:
     """Store a connector's credentials, encrypted; the exchange is asked in the background."""
@@ -75,7 +84,10 @@ async def add_credential(call: Call) -> Message:
 
 
 @routes.post(
-    "/accounts/delete-credential/{account_name}/{connector_name}", response=Message, errors=(400, 404)
+    "/accounts/delete-credential/{account_name}/{connector_name}",
+    response=Message,
+    errors=(400, 404),
+    path_params=CREDENTIAL,
 )
 async def delete_credential(call: Call) -> Message:
     """Remove a connector's credentials from an account."""

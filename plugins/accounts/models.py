@@ -23,8 +23,12 @@ class CredentialStatus(enum.StrEnum):
     UNREACHABLE = "unreachable"  # the exchange could not be asked; the keys are kept
 
 
+# Documented rather than enforced by the model: a name outside it is a 400, as the reference has it.
+NAME_SCHEMA = {"type": "string", "pattern": NAME_PATTERN, "minLength": 1, "maxLength": 64}
+
+
 class AccountNameQuery(BaseModel):
-    account_name: str = Field(description="Letters, digits, '_' and '-'.")
+    account_name: str = Field(description="Letters, digits, '_' and '-'.", json_schema_extra=NAME_SCHEMA)
 
 
 class NewAccount(BaseModel):

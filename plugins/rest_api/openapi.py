@@ -91,7 +91,12 @@ def _operation(route: Route, schema: dict[str, Any], components: dict[str, Any])
     if route.summary:
         operation["summary"] = route.summary
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "title": name}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": dict(route.path_params.get(name, {"type": "string"})),
+        }
         for name in path_parameters(route.path)
     ]
     if route.query is not None:

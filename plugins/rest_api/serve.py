@@ -46,10 +46,11 @@ def serve(host: str | None, port: int | None) -> int:
     from aiohttp import web
 
     from hbdesk.runtime import create_desk
-    from hbdesk_plugins.rest_api.access_log import AccessLogger
+    from hbdesk_plugins.rest_api.access_log import AccessLogger, MalformedRequestFilter
     from hbdesk_plugins.rest_api.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiohttp.server").addFilter(MalformedRequestFilter())
     desk = create_desk()
     settings = desk.kernel.settings.section("rest_api")
     host = host or settings.host

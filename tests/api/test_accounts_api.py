@@ -6,10 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from aiohttp import web
-
 from hbdesk_plugins.connectors.specs import Verdict
 from tests.api.conftest import AUTH
+from tests.fakes import FakeGateway
 from tests.helpers import ScriptedExchange, wait_for
 
 BINANCE = {"binance_api_key": "key-AAAA", "binance_api_secret": "secret-BBBB"}
@@ -201,48 +200,6 @@ async def test_gateway_routes_are_503_when_gateway_is_down(api: Any) -> None:
         response = await api.request(method, path, json=body, headers=AUTH)
         assert response.status == 503, path
         assert "Gateway service is not available" in (await response.json())["detail"]
-
-
-class FakeGateway:
-    """Speaks the part of Gateway's HTTP API that wallets use, on loopback."""
-
-    def __init__(self) -> None:
-        self.wallets: dict[str, list[str]] = {"solana": ["So1ana"], "ethereum": ["0xE7h"]}
-        self.defaults: dict[str, str] = {"solana": "So1ana"}
-        self.received: list[dict[str, Any]] = []
-        self.app = web.Application()
-        self.app.router.add_get("/wallet", self.list_wallets)
-        self.app.router.add_get("/config", self.config)
-        self.app.router.add_post("/wallet/add", self.add)
-        self.app.router.add_post("/wallet/setDefault", self.set_default)
-        self.app.router.add_delete("/wallet/remove", self.remove)
-
-    async def list_wallets(self, _request: web.Request) -> web.Response:
-        return web.json_response([{"chain": c, "walletAddresses": a} for c, a in self.wallets.items()])
-
-    async def config(self, request: web.Request) -> web.Response:
-        return web.json_response({"defaultWallet": self.defaults.get(request.query["namespace"])})
-
-    async def add(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.received.append(body)
-        if body["privateKey"] == "bad":
-            return web.json_response({"message": "Invalid private key"}, status=400)
-        address = f"addr-{len(self.received)}"
-        self.wallets.setdefault(body["chain"], []).append(address)
-        return web.json_response({"address": address})
-
-    async def set_default(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.defaults[body["chain"]] = body["address"]
-        return web.json_response({"success": True})
-
-    async def remove(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        if body["address"] not in self.wallets.get(body["chain"], []):
-            return web.json_response({"message": "Wallet not found"}, status=404)
-        self.wallets[body["chain"]].remove(body["address"])
-        return web.json_response({"success": True})
 
 
 @pytest.fixture
