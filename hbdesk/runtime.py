@@ -42,7 +42,9 @@ def create_desk(
     settings = Settings(core)
     if plugins is None:
         plugins = load_plugins(settings.core.disabled_plugins, extra_plugins)
-    call_each(plugins.manager, "register_settings", registrar=lambda owner: _settings_registrar(settings, owner))
+    call_each(
+        plugins.manager, "register_settings", registrar=lambda owner: _settings_registrar(settings, owner)
+    )
     kernel = Kernel(settings)
     kernel.plugins = plugins.manager
     call_each(plugins.manager, "register_services", registrar=kernel.registry.registrar, kernel=kernel)

@@ -16,8 +16,14 @@ pytest_plugins = ["tests.postgres", "tests.plugin_install", "tests.server"]
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's own settings or data dir."""
     for name in (
-        "USERNAME", "PASSWORD", "CONFIG_PASSWORD", "DEBUG_MODE", "DATABASE_URL", "GATEWAY_URL",
-        "HBDESK_DISABLED_PLUGINS", "BANNED_TOKENS",
+        "USERNAME",
+        "PASSWORD",
+        "CONFIG_PASSWORD",
+        "DEBUG_MODE",
+        "DATABASE_URL",
+        "GATEWAY_URL",
+        "HBDESK_DISABLED_PLUGINS",
+        "BANNED_TOKENS",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HBDESK_DATA_DIR", str(tmp_path / "default-data"))
@@ -29,7 +35,9 @@ def exchange() -> ScriptedExchange:
 
 
 @pytest.fixture(autouse=True)
-def _fake_catalog(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, exchange: ScriptedExchange) -> None:
+def _fake_catalog(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, exchange: ScriptedExchange
+) -> None:
     """The connector catalog answers with a few scripted connectors, unless a test asks for hummingbot's."""
     if request.node.get_closest_marker("hummingbot_catalog"):
         return

@@ -68,7 +68,9 @@ def serve_in_thread(app: web.Application) -> Iterator[str]:
         address["port"] = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         ready.set()
 
-    thread = threading.Thread(target=lambda: (loop.run_until_complete(start()), loop.run_forever()), daemon=True)
+    thread = threading.Thread(
+        target=lambda: (loop.run_until_complete(start()), loop.run_forever()), daemon=True
+    )
     thread.start()
     ready.wait(10)
     try:

@@ -15,7 +15,9 @@ def install_plugin(site: Path, module: str, entry_name: str, version: str = "0.3
     shutil.copy(FIXTURES / f"{module}.py", site / f"{module}.py")
     dist = site / f"{module}-{version}.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module.replace('_', '-')}\nVersion: {version}\n")
+    (dist / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {module.replace('_', '-')}\nVersion: {version}\n"
+    )
     (dist / "entry_points.txt").write_text(f"[hbdesk.plugins]\n{entry_name} = {module}\n")
 
 

@@ -52,13 +52,17 @@ def postgres_url() -> Iterator[str]:
     )
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(
-        _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]),
+        _as_owner(
+            [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"]
+        ),
         check=True,
         capture_output=True,
     )
     try:
         subprocess.run(
-            _as_owner([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "hbdesk", "hbdesk"]),
+            _as_owner(
+                [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "hbdesk", "hbdesk"]
+            ),
             check=True,
             capture_output=True,
         )

@@ -3,6 +3,9 @@
 The schema is owned by Alembic migrations. The kernel's own migrations live beside this module;
 a service may bring a folder of its own (a separate Alembic branch), and every branch is brought
 to its head on start, so an upgraded desk keeps its data.
+
+SQLAlchemy and Alembic are imported when the database opens, not when this module is imported:
+the desk draws its first frame before they have loaded.
 """
 
 from __future__ import annotations
@@ -11,32 +14,17 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase
+from typing import TYPE_CHECKING, Any
 
 from hbdesk.kernel.errors import Unavailable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 log = logging.getLogger(__name__)
 
 KERNEL_MIGRATIONS = Path(__file__).with_name("migrations")
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base of every table, the kernel's and the plugins'."""
-
-    metadata = MetaData(naming_convention=NAMING)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,7 +37,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def redacted(url: str) -> str:
     """The URL with its password hidden, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _load_drivers() -> None:
+    """The imports the database needs; run in a thread so the event loop keeps drawing."""
+    import alembic.command  # noqa: F401
+    import sqlalchemy.ext.asyncio  # noqa: F401
+
+    import hbdesk.kernel.orm  # noqa: F401
 
 
 class Database:
@@ -62,19 +60,24 @@ class Database:
         self.sessions: async_sessionmaker[AsyncSession] | None = None
 
     @property
-    def is_sqlite(self) -> bool:
-        return make_url(self.url).get_backend_name() == "sqlite"
+    def backend(self) -> str:
+        return self.url.split(":", 1)[0].split("+", 1)[0]
 
     async def start(self, migration_dirs: Sequence[Path] = ()) -> None:
+        await asyncio.to_thread(_load_drivers)
+        from sqlalchemy import event
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
         url = make_url(self.url)
         connect_args: dict[str, Any] = {}
-        if self.is_sqlite:
+        if self.backend == "sqlite":
             if url.database and url.database != ":memory:":
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        elif url.get_backend_name() == "postgresql":
+        elif self.backend == "postgresql":
             connect_args["timeout"] = self.connect_timeout
         self.engine = create_async_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
-        if self.is_sqlite:
+        if self.backend == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         try:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +21,8 @@ class Event:
     """Base class of every event; subclasses are frozen dataclasses."""
 
 
-E = TypeVar("E", bound=Event)
-
-
 @dataclass(eq=False)
-class Subscription(Generic[E]):
+class Subscription[E: Event]:
     """A subscriber's own queue of events of one type (and its subclasses)."""
 
     bus: EventBus
@@ -63,7 +60,7 @@ class EventBus:
         self._subscriptions: list[Subscription[Any]] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def subscribe(self, event_type: type[E], maxsize: int = 1000) -> Subscription[E]:
+    def subscribe[E: Event](self, event_type: type[E], maxsize: int = 1000) -> Subscription[E]:
         subscription = Subscription(self, event_type, asyncio.Queue(maxsize=maxsize))
         self._subscriptions.append(subscription)
         return subscription
@@ -72,7 +69,7 @@ class EventBus:
         if subscription in self._subscriptions:
             self._subscriptions.remove(subscription)
 
-    def on(
+    def on[E: Event](
         self,
         event_type: type[E],
         callback: Callable[[E], Awaitable[None] | None],

@@ -6,15 +6,17 @@ import asyncio
 import enum
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hbdesk.kernel.db import Database, redacted
 from hbdesk.kernel.errors import StartupError
 from hbdesk.kernel.events import Event, EventBus
 from hbdesk.kernel.preferences import Preferences
-from hbdesk.kernel.secrets import SecretBox
 from hbdesk.kernel.services import ServiceRegistry, ServiceSpec
 from hbdesk.settings import Settings
+
+if TYPE_CHECKING:
+    from hbdesk.kernel.secrets import SecretBox
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,8 @@ class Kernel:
             order = self.registry.start_order()
             migrations = [s.migrations for s in order if s.migrations is not None]
             await self.db.start(migrations)
+            from hbdesk.kernel.secrets import SecretBox
+
             self._secrets = await SecretBox.open(
                 self.db, core.config_password.get_secret_value(), redacted(self.db.url)
             )

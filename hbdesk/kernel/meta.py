@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hbdesk.kernel.db import Base, Database
+from hbdesk.kernel.db import Database
+from hbdesk.kernel.orm import Base
 
 
 class KernelMeta(Base):

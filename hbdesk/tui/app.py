@@ -15,14 +15,14 @@ from textual.screen import Screen
 from hbdesk.runtime import Desk
 from hbdesk.tui.contributions import Contributions, collect
 from hbdesk.tui.home import HomeScreen
+from hbdesk_themes import STYLESHEET
 
 DEFAULT_THEME = "hbdesk-dark"
-from hbdesk_themes import STYLESHEET as CSS_FILE
 
 
 class DeskApp(App[int]):
     TITLE = "hbdesk"
-    CSS_PATH = CSS_FILE
+    CSS_PATH = STYLESHEET
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("1", "switch_mode('home')", "Home"),
@@ -52,7 +52,8 @@ class DeskApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.switch_mode("home")
         if self.start_kernel:
-            self.run_worker(self._start_desk(), name="kernel", exit_on_error=False)
+            # After the first frame: the kernel's imports would otherwise compete with it.
+            self.call_after_refresh(self.run_worker, self._start_desk(), name="kernel", exit_on_error=False)
 
     def _remember_theme(self, theme: Any) -> None:
         self.kernel.preferences.set("theme", theme.name)
@@ -66,7 +67,9 @@ class DeskApp(App[int]):
             self.fatal_error = exc
             self.exit(2)
         except Exception as exc:
-            self.notify(f"The kernel did not start: {getattr(exc, 'detail', exc)}", severity="error", timeout=30)
+            self.notify(
+                f"The kernel did not start: {getattr(exc, 'detail', exc)}", severity="error", timeout=30
+            )
 
     async def action_quit(self) -> None:
         await self.desk.stop()
@@ -78,7 +81,10 @@ class DeskApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for spec in self.contributions.screens:
-            yield SystemCommand(f"{spec.mode}: Open {spec.title}", f"Switch to the {spec.title} screen",
-                                lambda mode=spec.mode: self.switch_mode(mode))
+            yield SystemCommand(
+                f"{spec.mode}: Open {spec.title}",
+                f"Switch to the {spec.title} screen",
+                lambda mode=spec.mode: self.switch_mode(mode),
+            )
         for command in self.contributions.commands:
             yield SystemCommand(command.title, command.help or command.title, command.callback)

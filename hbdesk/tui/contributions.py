@@ -39,9 +39,13 @@ def collect(manager: Any, app: Any) -> Contributions:
     keys: dict[str, str] = {}
 
     def screen_registrar(owner: str) -> Callable[..., None]:
-        def register(mode: str, factory: Callable[[], Any], title: str | None = None, key: str | None = None) -> None:
+        def register(
+            mode: str, factory: Callable[[], Any], title: str | None = None, key: str | None = None
+        ) -> None:
             if mode in modes:
-                raise ValueError(f"screen {mode!r} of plugin {owner!r} is already registered by {modes[mode]!r}")
+                raise ValueError(
+                    f"screen {mode!r} of plugin {owner!r} is already registered by {modes[mode]!r}"
+                )
             if key and key in keys:
                 raise ValueError(f"key {key!r} of plugin {owner!r} is already bound by screen {keys[key]!r}")
             modes[mode] = owner

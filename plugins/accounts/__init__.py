@@ -47,4 +47,6 @@ def register_commands(app: Any, register: Any) -> None:
         return run
 
     register("accounts: Add account", open_and("add_account"), help="Create a new account")
-    register("accounts: Add credential", open_and("add_credential"), help="Store exchange keys for an account")
+    register(
+        "accounts: Add credential", open_and("add_credential"), help="Store exchange keys for an account"
+    )

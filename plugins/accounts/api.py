@@ -10,9 +10,9 @@ from hbdesk_plugins.accounts.models import (
     NAME_SCHEMA,
     AccountNameQuery,
     CredentialState,
+    DefaultWalletSet,
     GatewayWalletCredential,
     Message,
-    DefaultWalletSet,
     SetDefaultWalletRequest,
     WalletRemoved,
 )
@@ -38,7 +38,9 @@ async def list_accounts(call: Call) -> list[str]:
     return await accounts(call).list_accounts()
 
 
-@routes.get("/accounts/{account_name}/credentials", response=list[str], errors=(400, 404), path_params=ACCOUNT)
+@routes.get(
+    "/accounts/{account_name}/credentials", response=list[str], errors=(400, 404), path_params=ACCOUNT
+)
 async def list_account_credentials(call: Call) -> list[str]:
     """List the connectors an account holds credentials for."""
     return await accounts(call).list_credentials(call.path["account_name"])

@@ -46,6 +46,9 @@ class AccountsService:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
         self._counts = (0, 0)
+        # The account names, in creation order: read on every request, so kept in memory and
+        # updated after each committed change (this process is the database's only writer).
+        self._names: list[str] = []
 
     @property
     def catalog(self) -> Any:
@@ -55,14 +58,18 @@ class AccountsService:
         async with self.kernel.db.session() as session, session.begin():
             if await session.get(Account, MASTER_ACCOUNT) is None:
                 session.add(Account(name=MASTER_ACCOUNT))
+        await self._load_names()
         await self._recount()
 
     # -- accounts -------------------------------------------------------------------------------
 
     async def list_accounts(self) -> list[str]:
+        return list(self._names)
+
+    async def _load_names(self) -> None:
         async with self.kernel.db.session() as session:
             rows = await session.scalars(select(Account.name).order_by(Account.created_at, Account.name))
-            return list(rows)
+            self._names = list(rows)
 
     async def add_account(self, name: str) -> None:
         check_name(name, "account name")
@@ -182,9 +189,12 @@ class AccountsService:
         self._counts = (accounts, credentials)
 
     async def _changed(self, account_name: str, connector_name: str | None = None) -> None:
+        await self._load_names()
         await self._recount()
         self.kernel.bus.publish(AccountsChanged(account_name, connector_name))
 
     def status_line(self) -> str:
         accounts, credentials = self._counts
-        return f"{accounts} account{'s' * (accounts != 1)}, {credentials} credential{'s' * (credentials != 1)}"
+        return (
+            f"{accounts} account{'s' * (accounts != 1)}, {credentials} credential{'s' * (credentials != 1)}"
+        )

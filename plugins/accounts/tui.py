@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from pydantic import create_model
@@ -92,10 +93,8 @@ class AccountsScreen(DeskScreen):
         account = self.selected_account
         states = []
         if service is not None and account is not None:
-            try:
+            with suppress(HbdeskError):  # the account went away between two refreshes
                 states = await service.credential_states(account)
-            except HbdeskError:
-                pass  # the account went away between two refreshes
         if account != self.selected_account:
             return  # the cursor moved on; a newer call draws the table
         table = self.query_one("#credentials", DataTable)

@@ -40,9 +40,7 @@ def _fields(config: Any) -> tuple[CredentialField, ...]:
         if name == "connector":
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        fields.append(
-            CredentialField(name, secret=bool(extra.get("is_secure")), required=info.is_required())
-        )
+        fields.append(CredentialField(name, secret=bool(extra.get("is_secure")), required=info.is_required()))
     return tuple(fields)
 
 
@@ -56,7 +54,7 @@ async def verify(spec: ConnectorSpec, values: dict[str, str]) -> Verification:
     connector = _build_connector(spec.name, values)
     try:
         await connector._update_balances()
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         raise
     except Exception as exc:  # connectors raise bare IOError/Exception for every failure
         return classify(exc)
@@ -89,7 +87,16 @@ async def _close(connector: Any) -> None:
         log.debug("closing a verification connector failed", exc_info=True)
 
 
-REJECTION_HINTS = ("401", "403", "unauthorized", "forbidden", "invalid api", "api-key", "api key", "signature")
+REJECTION_HINTS = (
+    "401",
+    "403",
+    "unauthorized",
+    "forbidden",
+    "invalid api",
+    "api-key",
+    "api key",
+    "signature",
+)
 
 
 def classify(exc: BaseException) -> Verification:

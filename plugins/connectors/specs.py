@@ -64,7 +64,9 @@ class ConnectorSpec:
             problems.append(f"unknown field{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
         if missing:
             problems.append(f"missing {', '.join(missing)}")
-        wrong_type = [k for k, v in values.items() if k in known and not isinstance(v, str | int | float | bool)]
+        wrong_type = [
+            k for k, v in values.items() if k in known and not isinstance(v, str | int | float | bool)
+        ]
         if wrong_type:
             problems.append(f"not text: {', '.join(wrong_type)}")
         if problems:

@@ -5,7 +5,6 @@ Gateway holds the wallets itself; hbdesk forwards to it and never keeps a privat
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp
@@ -42,7 +41,7 @@ class GatewayClient:
                 if response.status >= 400:
                     raise InvalidInput(f"Gateway error: {_message(payload, response)}")
                 return payload
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             raise TimedOut(f"Gateway at {self.base_url} did not answer within {self.timeout:g} s") from None
         except aiohttp.ClientError as exc:
             raise Unavailable(f"Gateway service is not available at {self.base_url}: {exc}") from None

@@ -8,9 +8,9 @@ from typing import Any
 from aiohttp import web
 
 import hbdesk
+from hbdesk.plugins import call_each
 from hbdesk.routing import Route, owned
 from hbdesk.runtime import Desk
-from hbdesk.plugins import call_each
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, auth_middleware
 from hbdesk_plugins.rest_api.binding import make_handler
 from hbdesk_plugins.rest_api.docs import add_docs

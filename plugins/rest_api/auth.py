@@ -34,7 +34,9 @@ def unauthorized() -> web.Response:
     return json_error(401, "Incorrect username or password", {"WWW-Authenticate": "Basic"})
 
 
-def auth_middleware(settings: CoreSettings, allow_preflight: bool = False) -> Callable[..., Awaitable[web.StreamResponse]]:
+def auth_middleware(
+    settings: CoreSettings, allow_preflight: bool = False
+) -> Callable[..., Awaitable[web.StreamResponse]]:
     @web.middleware
     async def middleware(
         request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -57,6 +59,8 @@ def _is_public(request: web.Request, handler: object) -> bool:
     if getattr(route.handler, PUBLIC_KEY, False):
         return True
     # Unknown paths answer 404 whoever asks; the static files of /docs are public.
-    return request.match_info.http_exception is not None or route.resource is None or (
-        getattr(route.resource, "canonical", "").startswith("/docs")
+    return (
+        request.match_info.http_exception is not None
+        or route.resource is None
+        or (getattr(route.resource, "canonical", "").startswith("/docs"))
     )

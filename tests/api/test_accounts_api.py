@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+
 from hbdesk_plugins.connectors.specs import Verdict
 from tests.api.conftest import AUTH
 from tests.fakes import FakeGateway
@@ -44,11 +45,15 @@ async def test_account_names_outside_the_pattern_are_400(api: Any, name: str) ->
 
 
 async def test_duplicate_accounts_and_master_account_deletion_are_400(api: Any) -> None:
-    assert (await api.post("/accounts/add-account", params={"account_name": "bob"}, headers=AUTH)).status == 201
+    assert (
+        await api.post("/accounts/add-account", params={"account_name": "bob"}, headers=AUTH)
+    ).status == 201
     again = await api.post("/accounts/add-account", params={"account_name": "bob"}, headers=AUTH)
     assert again.status == 400
     assert await again.json() == {"detail": "Account already exists."}
-    master = await api.post("/accounts/delete-account", params={"account_name": "master_account"}, headers=AUTH)
+    master = await api.post(
+        "/accounts/delete-account", params={"account_name": "master_account"}, headers=AUTH
+    )
     assert master.status == 400
     assert await master.json() == {"detail": "Cannot delete master account."}
 
@@ -73,7 +78,11 @@ async def test_credentials_are_stored_listed_and_never_returned(api: Any, exchan
     assert await listed.json() == ["binance"]
     await wait_for(lambda: exchange.seen)
     assert exchange.seen == [BINANCE]  # the exchange was asked with exactly these keys
-    for path in ["/accounts/", "/accounts/master_account/credentials", "/accounts/master_account/credentials/status"]:
+    for path in [
+        "/accounts/",
+        "/accounts/master_account/credentials",
+        "/accounts/master_account/credentials/status",
+    ]:
         body = await (await api.get(path, headers=AUTH)).text()
         assert "key-AAAA" not in body and "secret-BBBB" not in body
 
@@ -154,7 +163,9 @@ async def test_a_slow_exchange_neither_blocks_the_request_nor_loses_the_keys(
     assert stored == BINANCE
 
 
-async def test_an_exchange_that_times_out_is_unreachable(api: Any, exchange: ScriptedExchange, desk: Any) -> None:
+async def test_an_exchange_that_times_out_is_unreachable(
+    api: Any, exchange: ScriptedExchange, desk: Any
+) -> None:
     exchange.delay = 3600
     desk.kernel.service("connectors").timeout = 0.2
     await api.post("/accounts/add-credential/master_account/binance", json=BINANCE, headers=AUTH)
@@ -244,7 +255,9 @@ async def test_gateway_wallets_round_trip(gateway_api: tuple[Any, FakeGateway]) 
 
 async def test_gateway_refusals_are_400_with_its_reason(gateway_api: tuple[Any, FakeGateway]) -> None:
     api, _fake = gateway_api
-    bad = await api.post("/accounts/gateway/add-wallet", json={"chain": "solana", "private_key": "bad"}, headers=AUTH)
+    bad = await api.post(
+        "/accounts/gateway/add-wallet", json={"chain": "solana", "private_key": "bad"}, headers=AUTH
+    )
     assert bad.status == 400
     assert await bad.json() == {"detail": "Gateway error: Invalid private key"}
     missing = await api.delete("/accounts/gateway/solana/nope", headers=AUTH)

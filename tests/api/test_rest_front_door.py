@@ -30,8 +30,13 @@ async def test_public_routes_need_no_credentials(api: Any) -> None:
 
 @pytest.mark.parametrize(
     "header",
-    [None, aiohttp.encode_basic_auth("admin", "wrong"), aiohttp.encode_basic_auth("root", "s3cret-pass"), "Bearer x",
-     "Basic !!!"],
+    [
+        None,
+        aiohttp.encode_basic_auth("admin", "wrong"),
+        aiohttp.encode_basic_auth("root", "s3cret-pass"),
+        "Bearer x",
+        "Basic !!!",
+    ],
 )
 async def test_bad_or_missing_credentials_get_401_with_a_challenge(api: Any, header: str | None) -> None:
     headers = {"Authorization": header} if header else {}
@@ -103,7 +108,9 @@ async def test_the_openapi_document_is_generated_from_the_models(api: Any) -> No
     assert document["components"]["securitySchemes"]["HTTPBasic"] == {"type": "http", "scheme": "basic"}
 
 
-async def test_cors_is_off_unless_configured(api: Any, tmp_path: Path, aiohttp_client: Any, monkeypatch) -> None:
+async def test_cors_is_off_unless_configured(
+    api: Any, tmp_path: Path, aiohttp_client: Any, monkeypatch
+) -> None:
     plain = await api.get("/", headers={"Origin": "https://dash.example"})
     assert "Access-Control-Allow-Origin" not in plain.headers
 

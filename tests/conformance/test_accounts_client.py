@@ -60,10 +60,14 @@ async def test_client_errors_carry_the_detail(client: HummingbotAPIClient) -> No
     assert "binance" in connector.value.message  # hummingbot's connectors are listed
 
 
-async def test_credential_verification_runs_in_the_background(client: HummingbotAPIClient, served: Served) -> None:
+async def test_credential_verification_runs_in_the_background(
+    client: HummingbotAPIClient, served: Served
+) -> None:
     accounts = client.accounts
     await accounts.add_account("verify")
-    await accounts.add_credential("verify", "paper_exchange", {"paper_api_key": "wrong", "paper_api_secret": "s"})
+    await accounts.add_credential(
+        "verify", "paper_exchange", {"paper_api_key": "wrong", "paper_api_secret": "s"}
+    )
     # The client has no method for this hbdesk route; aiohttp asks it directly.
     auth = {"Authorization": aiohttp.encode_basic_auth("admin", PASSWORD)}
     statuses = None

@@ -17,10 +17,20 @@ from tests.server import start_server, stop_server
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("127.0.0.5", True), ("localhost", True), ("::1", True), ("[::1]", True),
-    ("0.0.0.0", False), ("::", False), ("192.168.1.10", False), ("desk.example.com", False),
-])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.5", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("desk.example.com", False),
+    ],
+)
 def test_what_counts_as_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
@@ -38,7 +48,9 @@ def test_exposure_rules(tmp_path: Path) -> None:
     ("env", "needle"),
     [({"PASSWORD": "admin"}, "Set USERNAME and PASSWORD"), ({"DEBUG_MODE": "true"}, "authentication is off")],
 )
-def test_serve_refuses_to_listen_beyond_loopback_unsafely(tmp_path: Path, env: dict[str, str], needle: str) -> None:
+def test_serve_refuses_to_listen_beyond_loopback_unsafely(
+    tmp_path: Path, env: dict[str, str], needle: str
+) -> None:
     served = start_server(tmp_path, "--host", "0.0.0.0", env=env, wait=False)
     # the later --host wins: the command line asks for every interface
     assert served.process.wait(60) == 2

@@ -28,7 +28,9 @@ async def table_names(desk) -> set[str]:
         return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
 
 
-async def test_migrations_create_every_branch_and_master_account(tmp_path: Path, database_url: str | None) -> None:
+async def test_migrations_create_every_branch_and_master_account(
+    tmp_path: Path, database_url: str | None
+) -> None:
     desk = desk_on(tmp_path, database_url)
     await desk.start()
     try:
@@ -48,7 +50,9 @@ async def test_a_restarted_desk_keeps_its_data_and_decrypts_its_secrets(
     await desk.start()
     accounts = desk.kernel.service("accounts")
     await accounts.add_account("alice")
-    await accounts.add_credential("alice", "binance", {"binance_api_key": "K-123", "binance_api_secret": "S-456"})
+    await accounts.add_credential(
+        "alice", "binance", {"binance_api_key": "K-123", "binance_api_secret": "S-456"}
+    )
     await desk.stop()
 
     again = desk_on(tmp_path, database_url)

@@ -25,7 +25,9 @@ def test_builtins_load_through_entry_points() -> None:
     assert all(states[name] == "enabled" for name in DEFAULT_PLUGINS)
     accounts = next(info for info in loaded.infos if info.name == "accounts")
     assert accounts.distribution == "hbdesk"
-    assert {"register_services", "register_routes", "register_screens", "register_commands"} <= set(accounts.hooks)
+    assert {"register_services", "register_routes", "register_screens", "register_commands"} <= set(
+        accounts.hooks
+    )
 
 
 def test_a_plugin_that_fails_to_import_is_reported_and_skipped(plugin_site: Path) -> None:
@@ -46,7 +48,9 @@ def test_a_misspelt_hook_fails_its_plugin_loudly(plugin_site: Path) -> None:
     assert not loaded.manager.is_registered(sys.modules["misspelt_plugin"])
 
 
-def test_a_setting_disables_a_plugin(plugin_site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_setting_disables_a_plugin(
+    plugin_site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     install_plugin(plugin_site, "hbdesk_example_plugin", "example")
     monkeypatch.setenv("HBDESK_DISABLED_PLUGINS", "example")
     desk = create_desk(core_settings(tmp_path, disabled_plugins=["example"]))
@@ -89,14 +93,14 @@ async def test_hooks_settings_services_startup_and_shutdown(
 async def test_hook_register_routes_serves_and_documents_the_route(
     plugin_site: Path, tmp_path: Path, aiohttp_client
 ) -> None:
-    from aiohttp import BasicAuth
+    import aiohttp
 
     from hbdesk_plugins.rest_api.app import create_app
 
     install_plugin(plugin_site, "hbdesk_example_plugin", "example")
     desk = create_desk(core_settings(tmp_path))
     client = await aiohttp_client(create_app(desk))
-    response = await client.get("/example/ping", auth=BasicAuth("admin", PASSWORD))
+    response = await client.get("/example/ping", headers={"Authorization": aiohttp.encode_basic_auth("admin", PASSWORD)})
     assert response.status == 200
     assert await response.json() == {"message": "hello from example"}
     assert (await client.get("/example/ping")).status == 401
@@ -124,7 +128,9 @@ async def test_hooks_screens_commands_and_themes_reach_the_desk(plugin_site: Pat
         assert str(app.screen.query_one("#example-body").render()) == "example screen body"
 
 
-def test_hook_register_cli_commands_adds_a_subcommand(plugin_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hook_register_cli_commands_adds_a_subcommand(
+    plugin_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     install_plugin(plugin_site, "hbdesk_example_plugin", "example")
     monkeypatch.setattr(sys, "argv", ["hbdesk", "example-hello"])
     runner = CliRunner()

@@ -7,7 +7,9 @@ import pytest
 from hbdesk.settings import CoreSettings, PluginSettings, Settings
 
 
-def test_hummingbot_api_environment_names_are_honoured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_hummingbot_api_environment_names_are_honoured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("USERNAME", "desk")
     monkeypatch.setenv("PASSWORD", "pw")
     monkeypatch.setenv("CONFIG_PASSWORD", "cpw")

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from hbdesk.kernel.db import Base
+from hbdesk.kernel.orm import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

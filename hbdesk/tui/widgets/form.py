@@ -7,6 +7,7 @@ API accept and refuse exactly the same input.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from pydantic import BaseModel, ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,7 +33,9 @@ class FormModal(ModalScreen[BaseModel | None]):
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, fields: list[FormField], model: type[BaseModel], submit: str = "Save") -> None:
+    def __init__(
+        self, title: str, fields: list[FormField], model: type[BaseModel], submit: str = "Save"
+    ) -> None:
         super().__init__(classes="modal")
         self.form_title = title
         self.fields = fields
@@ -96,4 +99,3 @@ def describe(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err["loc"])
         parts.append(f"{where}: {err['msg']}" if where else err["msg"])
     return "; ".join(parts)
-

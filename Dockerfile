@@ -1,0 +1,17 @@
+# hbdesk serve, for a server deployment (see docker-compose.yml).
+FROM python:3.12-slim-bookworm
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends build-essential \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY hbdesk hbdesk
+COPY plugins plugins
+COPY themes themes
+RUN pip install --no-cache-dir .
+
+ENV HBDESK_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8000
+CMD ["hbdesk", "serve", "--host", "0.0.0.0", "--port", "8000"]

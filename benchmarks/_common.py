@@ -1,0 +1,60 @@
+"""Shared by the benchmarks: start an ``hbdesk serve`` process on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+PASSWORD = "bench-password"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s")
+
+
+def start_serve(data_dir: Path | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="hbdesk-bench-"))
+    env = {
+        **os.environ,
+        "HBDESK_DATA_DIR": str(data_dir),
+        "PASSWORD": PASSWORD,
+        "HBDESK_REST_API__ACCESS_LOG": "false",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hbdesk.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + "/")
+    return process, url
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()

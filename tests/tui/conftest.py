@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hbdesk.runtime import create_desk
+from hbdesk.tui.app import DeskApp
+from tests.helpers import core_settings, wait_for
+
+
+@pytest.fixture
+def make_app(tmp_path: Path):
+    def make(theme: str | None = None, data_dir: Path | None = None) -> DeskApp:
+        desk = create_desk(core_settings(data_dir or tmp_path / "desk"))
+        if theme:
+            desk.kernel.preferences.set("theme", theme)
+        return DeskApp(desk)
+
+    return make
+
+
+async def kernel_running(app: DeskApp) -> None:
+    await wait_for(lambda: str(app.kernel.state) == "running")
+
+
+async def seed_accounts(app: DeskApp) -> None:
+    """Two accounts, the first with two verified credentials."""
+    accounts = app.kernel.service("accounts")
+    await accounts.add_account("desk_trader")
+    await accounts.add_credential(
+        "master_account", "binance", {"binance_api_key": "k", "binance_api_secret": "s"}
+    )
+    await accounts.add_credential(
+        "master_account",
+        "kucoin",
+        {"kucoin_api_key": "k", "kucoin_secret_key": "s", "kucoin_passphrase": "p"},
+    )
+
+    async def verified() -> bool:
+        states = await accounts.credential_states("master_account")
+        return [str(s.status) for s in states] == ["verified", "verified"]
+
+    await wait_for(verified)
+
+
+async def table_rows(app: DeskApp, selector: str) -> list[tuple[Any, ...]]:
+    table = app.screen.query_one(selector)
+    return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
