@@ -28,8 +28,31 @@ def load_specs(data_dir: Path) -> list[ConnectorSpec]:
     specs = []
     for name, setting in sorted(AllConnectorSettings.get_connector_settings().items()):
         kind = KINDS.get(setting.type.value, "gateway")
-        specs.append(ConnectorSpec(name, kind, _fields(setting.config_keys), verifier=verify))
+        config = setting.config_keys
+        fields = _fields(config)
+        check = _value_check(type(config), fields) if fields else None
+        specs.append(ConnectorSpec(name, kind, fields, verifier=verify, value_check=check))
     return specs
+
+
+def _value_check(model: Any, fields: tuple[CredentialField, ...]) -> Any:
+    """Validate with the connector's config model; never quote what was typed in a secret field."""
+    secret = {f.name for f in fields if f.secret}
+
+    def check(values: dict[str, str]) -> list[str]:
+        from pydantic import ValidationError
+
+        try:
+            model.model_validate(values)
+        except ValidationError as exc:
+            problems = []
+            for error in exc.errors(include_url=False, include_input=False):
+                name = ".".join(str(part) for part in error["loc"]) or "value"
+                problems.append(f"{name} is not valid" if name in secret else f"{name}: {error['msg']}")
+            return problems
+        return []
+
+    return check
 
 
 def _fields(config: Any) -> tuple[CredentialField, ...]:

@@ -36,6 +36,8 @@ class CredentialField:
 
 
 Verifier = Callable[["ConnectorSpec", dict[str, str]], Awaitable[Verification]]
+# Checks the values as the connector's own config model does; returns problems, one per field.
+ValueCheck = Callable[[dict[str, str]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ConnectorSpec:
     kind: str  # "spot", "perpetual", "gateway", ...
     fields: tuple[CredentialField, ...] = ()
     verifier: Verifier | None = field(default=None, compare=False, repr=False)
+    value_check: ValueCheck | None = field(default=None, compare=False, repr=False)
 
     @property
     def field_names(self) -> list[str]:
@@ -74,7 +77,10 @@ class ConnectorSpec:
                 f"Wrong credential fields for {self.name} ({'; '.join(problems)}). "
                 f"Expected fields: {self.expected()}."
             )
-        return {k: str(v) for k, v in values.items() if not _blank(v)}
+        cleaned = {k: str(v) for k, v in values.items() if not _blank(v)}
+        if self.value_check is not None and (invalid := self.value_check(cleaned)):
+            raise InvalidInput(f"Invalid credentials for {self.name}: {'; '.join(invalid)}.")
+        return cleaned
 
     def form_model(self) -> type[BaseModel]:
         """A pydantic model of the fields, for the desk's form."""

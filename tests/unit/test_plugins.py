@@ -100,7 +100,9 @@ async def test_hook_register_routes_serves_and_documents_the_route(
     install_plugin(plugin_site, "hbdesk_example_plugin", "example")
     desk = create_desk(core_settings(tmp_path))
     client = await aiohttp_client(create_app(desk))
-    response = await client.get("/example/ping", headers={"Authorization": aiohttp.encode_basic_auth("admin", PASSWORD)})
+    response = await client.get(
+        "/example/ping", headers={"Authorization": aiohttp.encode_basic_auth("admin", PASSWORD)}
+    )
     assert response.status == 200
     assert await response.json() == {"message": "hello from example"}
     assert (await client.get("/example/ping")).status == 401
