@@ -66,8 +66,8 @@ def _entry_points() -> list[importlib.metadata.EntryPoint]:
     return builtin + sorted(by_name.values(), key=lambda ep: ep.name)
 
 
-def load_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[str, Any]] = ()) -> LoadedPlugins:
-    """Load every plugin of the entry-point group, and ``extra`` (name, module) pairs."""
+def load_plugins(disabled: Iterable[str] = ()) -> LoadedPlugins:
+    """Load every plugin of the entry-point group, but those named in ``disabled``."""
     manager = new_manager()
     disabled = set(disabled)
     infos: list[PluginInfo] = []
@@ -92,10 +92,6 @@ def load_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[str, Any]] 
             log.warning("plugin %s failed to load and is skipped: %s", ep.name, info.error)
             continue
         _register(manager, module, ep.name, info)
-    for name, module in extra:
-        info = PluginInfo(name, getattr(module, "__name__", name), "local", "local", "enabled")
-        infos.append(info)
-        _register(manager, module, name, info)
     manager.check_pending()
     return LoadedPlugins(manager, infos)
 

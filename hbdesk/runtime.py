@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from hbdesk.kernel.kernel import Kernel
+from hbdesk.kernel.kernel import Kernel, KernelState
 from hbdesk.plugins import LoadedPlugins, call_each, call_lifecycle, load_plugins
 from hbdesk.settings import CoreSettings, Settings
 
@@ -17,10 +16,6 @@ class Desk:
         self.kernel = kernel
         self.plugins = plugins
 
-    @property
-    def hook(self) -> Any:
-        return self.plugins.manager.hook
-
     async def start(self) -> None:
         await self.kernel.start()
         try:
@@ -30,23 +25,20 @@ class Desk:
             raise
 
     async def stop(self) -> None:
-        await call_lifecycle(self.plugins.manager, "shutdown", self.kernel)
+        """Stop once: shutdown hooks run only for a kernel that is running."""
+        if self.kernel.state is KernelState.RUNNING:
+            await call_lifecycle(self.plugins.manager, "shutdown", self.kernel)
         await self.kernel.stop()
 
 
-def create_desk(
-    core: CoreSettings | None = None,
-    plugins: LoadedPlugins | None = None,
-    extra_plugins: Iterable[tuple[str, Any]] = (),
-) -> Desk:
+def create_desk(core: CoreSettings | None = None, plugins: LoadedPlugins | None = None) -> Desk:
     settings = Settings(core)
     if plugins is None:
-        plugins = load_plugins(settings.core.disabled_plugins, extra_plugins)
+        plugins = load_plugins(settings.core.disabled_plugins)
     call_each(
         plugins.manager, "register_settings", registrar=lambda owner: _settings_registrar(settings, owner)
     )
     kernel = Kernel(settings)
-    kernel.plugins = plugins.manager
     call_each(plugins.manager, "register_services", registrar=kernel.registry.registrar, kernel=kernel)
     return Desk(kernel, plugins)
 

@@ -65,9 +65,10 @@ class CoreSettings(BaseSettings):
         default_factory=list, validation_alias="HBDESK_DISABLED_PLUGINS"
     )
 
-    _split = field_validator("banned_tokens", "disabled_plugins", mode="before")(
-        classmethod(lambda cls, value: _split_commas(value))
-    )
+    @field_validator("banned_tokens", "disabled_plugins", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return _split_commas(value)
 
     @field_validator("data_dir", mode="after")
     @classmethod
@@ -120,7 +121,3 @@ class Settings:
 
     def section(self, name: str) -> Any:
         return self._sections[name]
-
-    @property
-    def sections(self) -> dict[str, PluginSettings]:
-        return dict(self._sections)

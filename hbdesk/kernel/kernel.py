@@ -9,7 +9,6 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from hbdesk.kernel.db import Database, redacted
-from hbdesk.kernel.errors import StartupError
 from hbdesk.kernel.events import Event, EventBus
 from hbdesk.kernel.preferences import Preferences
 from hbdesk.kernel.services import ServiceRegistry, ServiceSpec
@@ -48,12 +47,6 @@ class Kernel:
         self._started: list[ServiceSpec] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._secrets: SecretBox | None = None
-        self.plugins: Any = None  # the pluggy manager, when built by hbdesk.runtime
-
-    # -- registration -------------------------------------------------------------------------
-
-    def register_service(self, owner: str, name: str, factory: Any, **kwargs: Any) -> None:
-        self.registry.registrar(owner)(name, factory, **kwargs)
 
     # -- access ---------------------------------------------------------------------------------
 
@@ -154,6 +147,3 @@ class Kernel:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
-
-
-__all__ = ["Kernel", "KernelState", "KernelStateChanged", "StartupError"]

@@ -10,10 +10,6 @@ from textual.widgets import Static
 from hbdesk.kernel.events import Event
 
 
-class StatusChanged(Event):
-    """Published by any service whose one-line status summary changed."""
-
-
 class DeskHeader(Static):
     """One line: the desk's name, the kernel's state and each service's summary."""
 

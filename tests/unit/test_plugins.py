@@ -87,6 +87,7 @@ async def test_hooks_settings_services_startup_and_shutdown(
     await desk.start()
     assert desk.kernel.service("example").greeting() == "hello from the desk"
     await desk.stop()
+    await desk.stop()  # a second stop (the desk quits, then unmounts) changes nothing
     assert example_calls() == ["service started", "startup", "shutdown", "service stopped"]
 
 
