@@ -37,6 +37,7 @@ class ScriptedExchange:
     def __init__(self, verdict: Verdict = Verdict.VERIFIED, delay: float = 0.0) -> None:
         self.verdict = verdict
         self.delay = delay
+        self.detail = "scripted {verdict}"  # formatted with the verdict and the keys shown
         self.seen: list[dict[str, str]] = []
         self.started = asyncio.Event()
 
@@ -45,7 +46,7 @@ class ScriptedExchange:
         self.started.set()
         if self.delay:
             await asyncio.sleep(self.delay)
-        return Verification(self.verdict, f"scripted {self.verdict}")
+        return Verification(self.verdict, self.detail.format(verdict=self.verdict, **values))
 
 
 def fake_specs(exchange: ScriptedExchange) -> list[ConnectorSpec]:

@@ -26,6 +26,7 @@ class DeskApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("1", "switch_mode('home')", "Home"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
     def __init__(self, desk: Desk, start_kernel: bool = True) -> None:
@@ -54,6 +55,10 @@ class DeskApp(App[int]):
         if self.start_kernel:
             # After the first frame: the kernel's imports would otherwise compete with it.
             self.call_after_refresh(self.run_worker, self._start_desk(), name="kernel", exit_on_error=False)
+
+    def action_toggle_theme(self) -> None:
+        """Between hbdesk-dark and hbdesk-light; the palette's "Change theme" offers all."""
+        self.theme = "hbdesk-light" if self.theme == DEFAULT_THEME else DEFAULT_THEME
 
     def _remember_theme(self, theme: Any) -> None:
         self.kernel.preferences.set("theme", theme.name)
@@ -86,5 +91,8 @@ class DeskApp(App[int]):
                 f"Switch to the {spec.title} screen",
                 lambda mode=spec.mode: self.switch_mode(mode),
             )
+        yield SystemCommand(
+            "desk: Toggle dark/light theme", "hbdesk-dark or hbdesk-light (ctrl+t)", self.action_toggle_theme
+        )
         for command in self.contributions.commands:
             yield SystemCommand(command.title, command.help or command.title, command.callback)

@@ -83,10 +83,19 @@ class ConnectorCatalog:
         if spec.verifier is None:
             return Verification(Verdict.VERIFIED, "no check needed")
         try:
-            return await asyncio.wait_for(spec.verifier(spec, values), self.timeout)
+            outcome = await asyncio.wait_for(spec.verifier(spec, values), self.timeout)
         except TimeoutError:
             return Verification(Verdict.UNREACHABLE, f"{spec.name} did not answer within {self.timeout:g} s")
         except Exception as exc:
             from hbdesk_plugins.connectors.hummingbot_specs import classify
 
-            return classify(exc)
+            outcome = classify(exc)
+        return Verification(outcome.status, scrub(outcome.detail, values))
+
+
+def scrub(text: str, values: dict[str, str]) -> str:
+    """The text with every credential value in it replaced: exchange errors may quote a key."""
+    for value in sorted(values.values(), key=len, reverse=True):
+        if len(value) >= 4:
+            text = text.replace(value, "***")
+    return text

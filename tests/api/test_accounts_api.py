@@ -263,3 +263,16 @@ async def test_gateway_refusals_are_400_with_its_reason(gateway_api: tuple[Any, 
     missing = await api.delete("/accounts/gateway/solana/nope", headers=AUTH)
     assert missing.status == 400
     assert "Wallet not found" in (await missing.json())["detail"]
+
+
+async def test_an_exchange_error_quoting_a_key_is_scrubbed(api: Any, exchange: ScriptedExchange) -> None:
+    exchange.verdict = Verdict.REJECTED
+    exchange.detail = "HTTP 401 for GET /account?apiKey={binance_api_key}"
+    await api.post("/accounts/add-credential/master_account/binance", json=BINANCE, headers=AUTH)
+
+    async def rejected() -> bool:
+        return (await statuses(api, "master_account")) == {"binance": "rejected"}
+
+    await wait_for(rejected)
+    rows = await (await api.get("/accounts/master_account/credentials/status", headers=AUTH)).json()
+    assert rows[0]["detail"] == "HTTP 401 for GET /account?apiKey=***"

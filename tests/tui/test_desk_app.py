@@ -55,8 +55,9 @@ async def test_the_chosen_theme_is_remembered(make_app, tmp_path: Path) -> None:
     first = make_app(data_dir=data)
     async with first.run_test(size=(80, 24)) as pilot:
         assert first.theme == DEFAULT_THEME
-        first.theme = "hbdesk-light"
+        await pilot.press("ctrl+t")
         await pilot.pause()
+        assert first.theme == "hbdesk-light"
     second = make_app(data_dir=data)
     async with second.run_test(size=(80, 24)):
         assert second.theme == "hbdesk-light"
