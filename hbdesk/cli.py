@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def plugins_command(plugins: LoadedPlugins) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Start-up allocates many long-lived objects (pydantic models, textual, plugins): the cyclic
+    # collector would sweep them again and again for nothing. It is back on once the desk has
+    # drawn its first frame or the server runs (see hbdesk.tui.app and the rest_api plugin).
+    gc.disable()
     core = CoreSettings()
     plugins = load_plugins(core.disabled_plugins)
     call_each(plugins.manager, "register_cli_commands", cli=cli)

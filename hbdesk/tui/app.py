@@ -5,6 +5,7 @@ Kept thin on purpose: screens live with their plugins, shared widgets in ``hbdes
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,9 +21,17 @@ from hbdesk_themes import STYLESHEET
 DEFAULT_THEME = "hbdesk-dark"
 
 
+def settle_heap() -> None:
+    """After the first frame: keep start-up objects out of every later collection, collect again."""
+    gc.freeze()
+    gc.enable()
+
+
 class DeskApp(App[int]):
     TITLE = "hbdesk"
     CSS_PATH = STYLESHEET
+    MODES = {"home": HomeScreen}
+    DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("1", "switch_mode('home')", "Home"),
@@ -35,7 +44,11 @@ class DeskApp(App[int]):
         self.start_kernel = start_kernel
         self.fatal_error: BaseException | None = None
         self.contributions: Contributions = collect(desk.plugins.manager, self)
-        self.add_mode("home", HomeScreen)
+        # The theme is chosen before the first frame, so that frame is drawn once, in it.
+        for theme in self.contributions.themes:
+            self.register_theme(theme)
+        remembered = self.kernel.preferences.get("theme", DEFAULT_THEME)
+        self.theme = remembered if remembered in self.available_themes else DEFAULT_THEME
         for spec in self.contributions.screens:
             self.add_mode(spec.mode, spec.factory)
             if spec.key:
@@ -46,15 +59,12 @@ class DeskApp(App[int]):
         return self.desk.kernel
 
     def on_mount(self) -> None:
-        for theme in self.contributions.themes:
-            self.register_theme(theme)
-        remembered = self.kernel.preferences.get("theme", DEFAULT_THEME)
-        self.theme = remembered if remembered in self.available_themes else DEFAULT_THEME
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.switch_mode("home")
         if self.start_kernel:
             # After the first frame: the kernel's imports would otherwise compete with it.
-            self.call_after_refresh(self.run_worker, self._start_desk(), name="kernel", exit_on_error=False)
+            self.call_after_refresh(self._start_kernel_worker)
+        else:
+            self.call_after_refresh(settle_heap)
 
     def action_toggle_theme(self) -> None:
         """Between hbdesk-dark and hbdesk-light; the palette's "Change theme" offers all."""
@@ -62,6 +72,10 @@ class DeskApp(App[int]):
 
     def _remember_theme(self, theme: Any) -> None:
         self.kernel.preferences.set("theme", theme.name)
+
+    def _start_kernel_worker(self) -> None:
+        settle_heap()
+        self.run_worker(self._start_desk(), name="kernel", exit_on_error=False)
 
     async def _start_desk(self) -> None:
         from hbdesk.kernel.errors import ConfigPasswordError

@@ -6,6 +6,7 @@ from contextlib import suppress
 from typing import Any
 
 from pydantic import create_model
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from hbdesk.kernel.kernel import KernelState, KernelStateChanged
 from hbdesk.tui.screen import DeskScreen
 from hbdesk.tui.widgets.confirm import ConfirmModal
 from hbdesk.tui.widgets.form import FormField, FormModal
-from hbdesk_plugins.accounts.models import NewAccount
+from hbdesk_plugins.accounts.models import CredentialState, CredentialStatus, NewAccount
 from hbdesk_plugins.accounts.service import AccountsChanged
 
 
@@ -28,6 +29,10 @@ class AccountsScreen(DeskScreen):
         Binding("d", "delete", "Delete"),
         Binding("r", "reload", "Reload"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._states: dict[str, CredentialState] = {}
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="accounts-body"):
@@ -97,19 +102,40 @@ class AccountsScreen(DeskScreen):
                 states = await service.credential_states(account)
         if account != self.selected_account:
             return  # the cursor moved on; a newer call draws the table
+        self._states = {state.connector_name: state for state in states}
         table = self.query_one("#credentials", DataTable)
         table.clear()
         for state in states:
-            table.add_row(state.connector_name, str(state.status), key=state.connector_name)
+            table.add_row(state.connector_name, self._status_text(state.status), key=state.connector_name)
         self.query_one("#credentials-pane").border_title = (
             f"Credentials of {account}" if account else "Credentials"
         )
-        hint = "" if states or account is None else "No credentials yet: press c to add some."
-        self.query_one("#credential-detail", Static).update(hint)
+        self._show_detail()
+
+    def _status_text(self, status: CredentialStatus) -> Text:
+        colour = {
+            CredentialStatus.VERIFIED: "success",
+            CredentialStatus.REJECTED: "error",
+            CredentialStatus.UNREACHABLE: "warning",
+        }.get(status)
+        return Text(str(status), style=self.app.theme_variables.get(colour, "") if colour else "")
+
+    def _show_detail(self) -> None:
+        """What the exchange said about the highlighted credential."""
+        detail = self.query_one("#credential-detail", Static)
+        if self.selected_account is None:
+            detail.update("")
+        elif not self._states:
+            detail.update("No credentials yet: press c to add some.")
+        else:
+            state = self._states.get(self.selected_connector or "")
+            detail.update(f"{state.connector_name}: {state.detail}" if state and state.detail else "")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "accounts":
             self.show_credentials()
+        else:
+            self._show_detail()
 
     def action_reload(self) -> None:
         self.reload()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -76,6 +77,9 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
 async def _desk_lifecycle(app: web.Application) -> AsyncIterator[None]:
     desk = app[DESK]
     await desk.start()
+    # Start-up objects stay for the process's life: out of every later collection.
+    gc.freeze()
+    gc.enable()
     yield
     await desk.stop()
 
