@@ -276,3 +276,32 @@ async def test_an_exchange_error_quoting_a_key_is_scrubbed(api: Any, exchange: S
     await wait_for(rejected)
     rows = await (await api.get("/accounts/master_account/credentials/status", headers=AUTH)).json()
     assert rows[0]["detail"] == "HTTP 401 for GET /account?apiKey=***"
+
+
+@pytest.mark.hummingbot_catalog
+async def test_credential_fields_come_from_hummingbots_config_map(api: Any, desk: Any) -> None:
+    response = await api.post(
+        "/accounts/add-credential/master_account/kucoin", json={"kucoin_api_key": "k"}, headers=AUTH
+    )
+    assert response.status == 400
+    detail = (await response.json())["detail"]
+    assert "Expected fields: kucoin_api_key, kucoin_secret_key, kucoin_passphrase." in detail
+
+
+async def test_secrets_are_never_logged(
+    api: Any, exchange: ScriptedExchange, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        await api.post("/accounts/add-credential/master_account/binance", json=BINANCE, headers=AUTH)
+        await wait_for(lambda: exchange.seen)
+        await asyncio.sleep(0.1)
+        await api.post(
+            "/accounts/gateway/add-wallet",
+            json={"chain": "solana", "private_key": "PK-SECRET-9"},
+            headers=AUTH,
+        )
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "key-AAAA" not in logged and "secret-BBBB" not in logged and "PK-SECRET-9" not in logged
+    assert "binance" in logged  # the flow itself was logged

@@ -157,3 +157,19 @@ async def test_a_bug_in_a_handler_is_a_json_500_and_logged(
     assert await response.json() == {"detail": "Internal server error"}
     assert "a bug" not in await response.text()
     assert any("unhandled error on GET /broken" in r.getMessage() for r in caplog.records)
+
+
+async def test_every_route_but_the_public_ones_needs_credentials(api: Any) -> None:
+    from hbdesk_plugins.rest_api.app import ROUTES
+
+    public = {"/", "/docs", "/openapi.json"}
+    checked = 0
+    for route in api.server.app[ROUTES]:
+        path = route.path.replace("{", "").replace("}", "")  # any value fills a path parameter
+        response = await api.request(route.method, path)
+        if route.path in public:
+            assert response.status != 401, route.path
+        else:
+            assert response.status == 401, f"{route.method} {route.path}"
+            checked += 1
+    assert checked >= 10

@@ -135,3 +135,25 @@ async def test_an_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
         await desk.start()
     assert "cannot be reached" in caught.value.detail
     assert "secret" not in caught.value.detail  # the password is hidden
+
+
+async def test_an_upgrade_with_a_new_plugin_migration_keeps_the_data(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    desk = desk_on(tmp_path, database_url)
+    await desk.start()
+    await desk.kernel.service("accounts").add_account("kept")
+    await desk.stop()
+
+    upgraded = desk_on(tmp_path, database_url)
+    migrations = Path(__file__).parents[1] / "fixtures" / "notes_migrations"
+    upgraded.kernel.registry.registrar("notes")("notes", lambda _k: object(), migrations=migrations)
+    await upgraded.start()
+    try:
+        assert "notes" in await table_names(upgraded)
+        async with upgraded.kernel.db.engine.connect() as conn:
+            heads = set((await conn.execute(text("select version_num from alembic_version"))).scalars())
+        assert heads == {"accounts_0001", "notes_0001"}
+        assert await upgraded.kernel.service("accounts").list_accounts() == ["master_account", "kept"]
+    finally:
+        await upgraded.stop()

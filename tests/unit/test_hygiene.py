@@ -46,3 +46,23 @@ def test_cli_and_app_modules_do_not_import_hummingbot_or_pandas() -> None:
 def test_loading_every_plugin_imports_no_heavy_library() -> None:
     modules = top_level(imported_after("from hbdesk.plugins import load_plugins; load_plugins()"))
     assert {"hummingbot", "pandas", "textual", "aiohttp"} & modules == set()
+
+
+def test_the_first_frame_is_drawn_before_hummingbot_is_imported(tmp_path) -> None:
+    code = f"""
+import os, sys
+os.environ["HBDESK_DATA_DIR"] = {str(tmp_path)!r}
+from hbdesk.runtime import create_desk
+from hbdesk.tui.app import DeskApp
+app = DeskApp(create_desk())
+seen = {{}}
+def first_frame():
+    seen["hummingbot"] = "hummingbot" in sys.modules
+    seen["header"] = str(app.screen.query_one("#desk-header").render())
+    app.exit()
+app.call_later(lambda: app.call_after_refresh(first_frame))
+app.run(headless=True)
+print(seen["hummingbot"], "kernel:" in seen["header"])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "False True", out.stdout + out.stderr
