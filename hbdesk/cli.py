@@ -31,10 +31,8 @@ def run_desk(plugins: LoadedPlugins | None) -> int:
     log_to_file(desk.kernel.settings.core.data_dir / "logs" / "desk.log")
     app = DeskApp(desk)
     app.run()
-    error = app.fatal_error
-    if isinstance(error, HbdeskError):
-        click.echo(f"hbdesk: {error.detail}", err=True)
-        return 2
+    if isinstance(app.fatal_error, HbdeskError):
+        click.echo(f"hbdesk: {app.fatal_error.detail}", err=True)
     return app.return_code or 0
 
 

@@ -49,6 +49,9 @@ def _load_drivers() -> None:
 
     import hbdesk.kernel.orm  # noqa: F401
 
+    # Alembic announces each of its internal plugins at INFO; its migrations are worth logging.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
 
 class Database:
     """Owns the engine and the session factory."""

@@ -84,7 +84,7 @@ class DeskApp(App[int]):
             await self.desk.start()
         except ConfigPasswordError as exc:
             self.fatal_error = exc
-            self.exit(2)
+            self.exit(return_code=2)
         except Exception as exc:
             self.notify(
                 f"The kernel did not start: {getattr(exc, 'detail', exc)}", severity="error", timeout=30
@@ -92,7 +92,7 @@ class DeskApp(App[int]):
 
     async def action_quit(self) -> None:
         await self.desk.stop()
-        self.exit(0)
+        self.exit()
 
     async def on_unmount(self) -> None:
         await self.desk.stop()

@@ -70,3 +70,21 @@ async def test_quitting_stops_the_kernel(make_app) -> None:
         await kernel_running(app)
         await pilot.press("ctrl+q")
     assert str(app.kernel.state) == "stopped"
+
+
+async def test_a_wrong_config_password_closes_the_desk_with_a_reason(tmp_path: Path) -> None:
+    from hbdesk.kernel.errors import ConfigPasswordError
+    from hbdesk.runtime import create_desk
+    from hbdesk.tui.app import DeskApp
+    from tests.helpers import core_settings
+
+    data = tmp_path / "secrets"
+    first = create_desk(core_settings(data))
+    await first.start()
+    await first.stop()
+    app = DeskApp(create_desk(core_settings(data, config_password="not-the-one")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(lambda: app.fatal_error is not None)
+        await pilot.pause()
+    assert isinstance(app.fatal_error, ConfigPasswordError)
+    assert app.return_code == 2
