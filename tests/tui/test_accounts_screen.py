@@ -18,6 +18,12 @@ async def open_accounts(pilot) -> None:
     await wait_for(lambda: app.current_mode == "accounts")
 
 
+async def press_for(pilot, screen_type: type, *keys: str) -> None:
+    """Press the keys, then wait for a screen of that type to be on top."""
+    await pilot.press(*keys)
+    await wait_for(lambda: isinstance(pilot.app.screen, screen_type))
+
+
 async def rows_are(pilot, selector: str, expected: list[tuple[str, ...]]) -> None:
     async def match() -> bool:
         await pilot.pause()
@@ -43,8 +49,7 @@ async def test_add_an_account_by_keyboard(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_accounts(pilot)
-        await pilot.press("a")
-        await wait_for(lambda: isinstance(app.screen, FormModal))
+        await press_for(pilot, FormModal, "a")
         await pilot.press(*"bad name", "enter")
         await pilot.pause()
         assert "String should match pattern" in str(app.screen.query_one("#form-error").render())
@@ -57,8 +62,7 @@ async def test_add_credentials_with_masked_fields(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_accounts(pilot)
-        await pilot.press("c")
-        await wait_for(lambda: isinstance(app.screen, FormModal))
+        await press_for(pilot, FormModal, "c")
         await pilot.press(*"binance", "enter")
         await wait_for(lambda: isinstance(app.screen, FormModal) and "keys" in app.screen.form_title)
         inputs = list(app.screen.query("Input"))
@@ -73,8 +77,7 @@ async def test_an_unknown_connector_is_reported_not_stored(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_accounts(pilot)
-        await pilot.press("c")
-        await wait_for(lambda: isinstance(app.screen, FormModal))
+        await press_for(pilot, FormModal, "c")
         await pilot.press(*"nowhere", "enter")
         await wait_for(lambda: not isinstance(app.screen, FormModal))
         await pilot.pause()
@@ -88,15 +91,13 @@ async def test_deletes_ask_first_and_cancel_keeps_everything(make_app) -> None:
         await open_accounts(pilot)
         await seed_accounts(app)
         await rows_are(pilot, "#accounts", [("master_account",), ("desk_trader",)])
-        await pilot.press("down", "d")
-        await wait_for(lambda: isinstance(app.screen, ConfirmModal))
+        await press_for(pilot, ConfirmModal, "down", "d")
         assert "desk_trader" in app.screen.question
         await pilot.press("n")
         await wait_for(lambda: not isinstance(app.screen, ConfirmModal))
         assert "desk_trader" in await app.kernel.service("accounts").list_accounts()
 
-        await pilot.press("d")
-        await wait_for(lambda: isinstance(app.screen, ConfirmModal))
+        await press_for(pilot, ConfirmModal, "d")
         await pilot.press("y")
         await rows_are(pilot, "#accounts", [("master_account",)])
 
@@ -107,8 +108,7 @@ async def test_delete_a_credential_from_the_credentials_table(make_app) -> None:
         await open_accounts(pilot)
         await seed_accounts(app)
         await rows_are(pilot, "#credentials", [("binance", "verified"), ("kucoin", "verified")])
-        await pilot.press("tab", "down", "d")
-        await wait_for(lambda: isinstance(app.screen, ConfirmModal))
+        await press_for(pilot, ConfirmModal, "tab", "down", "d")
         assert app.screen.question == "Delete the kucoin credentials of master_account?"
         await pilot.press("y")
         await rows_are(pilot, "#credentials", [("binance", "verified")])
@@ -119,8 +119,7 @@ async def test_master_account_cannot_be_deleted(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_accounts(pilot)
         await rows_are(pilot, "#accounts", [("master_account",)])
-        await pilot.press("d")
-        await wait_for(lambda: isinstance(app.screen, ConfirmModal))
+        await press_for(pilot, ConfirmModal, "d")
         await pilot.press("y")
         await wait_for(lambda: any("Cannot delete master account" in n.message for n in app._notifications))
         assert await app.kernel.service("accounts").list_accounts() == ["master_account"]
