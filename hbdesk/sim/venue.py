@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 
 from hbdesk.sim.market import SimMarket
@@ -136,6 +136,8 @@ class SimVenue:
         return lambda: self._listeners.remove(listener)
 
     def _emit(self, kind: str, payload: VenueOrder | VenueFill) -> None:
+        if isinstance(payload, VenueOrder):
+            payload = replace(payload)  # the order as it is now, not as it will become
         for listener in tuple(self._listeners):
             listener(kind, payload)
 
