@@ -1,0 +1,139 @@
+"""hbdesk_sim as hummingbot sees it: a ConnectorBase whose orders, events and balances behave
+like a live exchange's. The market's clock is the test's, so crossing a resting order is a step
+forward in time, not a wait."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hbdesk.sim.market import SimMarket
+from hbdesk.sim.venue import SimVenue
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.hummingbot_catalog
+START = 1_763_700_000.0
+D = Decimal
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def sim(tmp_path: Path) -> AsyncIterator[tuple]:
+    from hummingbot.core.clock import Clock, ClockMode
+    from hummingbot.core.event.event_forwarder import SourceInfoEventForwarder
+    from hummingbot.core.event.events import MarketEvent
+
+    from hbdesk.sim.connector import HbdeskSimExchange
+    from hbdesk_plugins.connectors import hummingbot_host
+
+    hummingbot_host.install(tmp_path)
+    clock = FakeClock()
+    venue = SimVenue(SimMarket(31))
+    venue.fund("master_account", "USDT", D("100000"))
+    venue.fund("master_account", "BTC", D("1"))
+    connector = HbdeskSimExchange(venue, "master_account", clock=clock)
+    events: list[tuple[MarketEvent, object]] = []
+    forwarder = SourceInfoEventForwarder(lambda tag, _source, event: events.append((MarketEvent(tag), event)))
+    for event in MarketEvent:
+        connector.add_listener(event, forwarder)
+    ticker = Clock(ClockMode.REALTIME, tick_size=0.05)
+    ticker.add_iterator(connector)
+    await connector.start_network()
+    with ticker:
+        running = asyncio.ensure_future(ticker.run())
+        await wait_for(lambda: connector.ready, timeout=20)
+        yield connector, venue, clock, events
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+    await connector.stop_network()
+
+
+def names(events: list) -> list[str]:
+    return [kind.name for kind, _ in events]
+
+
+async def test_the_connector_is_ready_with_rules_books_and_balances(sim: tuple) -> None:
+    connector, venue, clock, _events = sim
+    rule = connector.trading_rules["BTC-USDT"]
+    spec = venue.market.spec("BTC-USDT")
+    assert (rule.min_order_size, rule.min_price_increment, rule.min_notional_size) == (
+        spec.min_size,
+        spec.tick,
+        spec.min_notional,
+    )
+    book = connector.get_order_book("ETH-USDT")
+    assert (
+        next(book.bid_entries()).price
+        < venue.market.mid("ETH-USDT", clock())
+        < next(book.ask_entries()).price
+    )
+    assert connector.get_balance("USDT") == D("100000")
+
+
+async def test_a_market_buy_fills_within_a_tick_with_events_in_order(sim: tuple) -> None:
+    connector, _venue, _clock, events = sim
+    from hummingbot.core.data_type.common import OrderType
+
+    order_id = connector.buy("BTC-USDT", D("0.01"), OrderType.MARKET)
+    await wait_for(lambda: "BuyOrderCompleted" in names(events), timeout=2)
+    assert names(events) == ["BuyOrderCreated", "OrderFilled", "BuyOrderCompleted"]
+    filled = events[1][1]
+    assert filled.order_id == order_id and filled.amount == D("0.01")
+    assert filled.trade_fee.flat_fees[0].amount == filled.price * D("0.01") * D("0.001")
+    await wait_for(lambda: connector.get_balance("BTC") == D("1.01"))
+    assert connector.get_balance("USDT") == D("100000") - filled.price * D("0.01") * D("1.001")
+
+
+async def test_a_limit_order_rests_then_fills_in_parts_as_the_market_crosses_it(sim: tuple) -> None:
+    connector, venue, clock, events = sim
+    from hummingbot.core.data_type.common import OrderType
+
+    venue.fund("master_account", "USDT", D("10000000"))
+    price = connector.get_price("BTC-USDT", False) - D("50")
+    order_id = connector.buy("BTC-USDT", D("30"), OrderType.LIMIT, price)
+    await wait_for(lambda: "BuyOrderCreated" in names(events))
+    tracked = connector.in_flight_orders[order_id]
+    assert not tracked.is_done and tracked.executed_amount_base == 0
+    while not tracked.is_done and clock.now < START + 30 * 86400:
+        clock.now += 30
+        venue.step(clock.now)
+        await asyncio.sleep(0.005)
+    await wait_for(lambda: "BuyOrderCompleted" in names(events))
+    fills = [event for kind, event in events if kind.name == "OrderFilled"]
+    assert len(fills) > 1  # thirty BTC do not fill at one level
+    assert sum(f.amount for f in fills) == D("30")
+    assert {f.price for f in fills} == {price}
+
+
+async def test_a_resting_order_can_be_cancelled_and_releases_its_funds(sim: tuple) -> None:
+    connector, _venue, _clock, events = sim
+    from hummingbot.core.data_type.common import OrderType
+
+    price = connector.get_price("BTC-USDT", True) + D("800")
+    order_id = connector.sell("BTC-USDT", D("0.5"), OrderType.LIMIT, price)
+    await wait_for(lambda: connector.get_available_balance("BTC") == D("0.5"))
+    connector.cancel("BTC-USDT", order_id)
+    await wait_for(lambda: "OrderCancelled" in names(events))
+    await wait_for(lambda: connector.get_available_balance("BTC") == D("1"))
+    assert order_id not in connector.in_flight_orders
+
+
+async def test_orders_the_venue_refuses_fail_with_its_reason(sim: tuple) -> None:
+    connector, _venue, _clock, events = sim
+    from hummingbot.core.data_type.common import OrderType
+
+    connector.buy("BTC-USDT", D("50"), OrderType.MARKET)  # far more than 100,000 USDT buys
+    await wait_for(lambda: "OrderFailure" in names(events))
+    failure = events[-1][1]
+    assert "insufficient USDT" in failure.error_message
