@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Coroutine
+import time
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from hbdesk.kernel.db import Database, redacted
@@ -35,8 +36,9 @@ class KernelStateChanged(Event):
 class Kernel:
     """Starts services in dependency order, stops them in reverse, and shares the plumbing."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings or Settings()
+        self.clock = clock  # the time every service reads; tests freeze or step it
         self.bus = EventBus()
         self.registry = ServiceRegistry()
         self.db = Database(self.settings.core.db_url)

@@ -26,4 +26,10 @@ def register_services(kernel: Any, register: Any) -> None:
             kernel, lambda: load_specs(data_dir), settings.timeout, settings.catalog_timeout
         )
 
+    def manager(kernel: Any) -> Any:
+        from hbdesk_plugins.connectors.manager import ConnectorManager
+
+        return ConnectorManager(kernel, kernel.settings.section("connectors").timeout)
+
     register("connectors", catalog)
+    register("connector_manager", manager, requires=("connectors",))

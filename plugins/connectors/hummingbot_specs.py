@@ -69,12 +69,10 @@ def _fields(config: Any) -> tuple[CredentialField, ...]:
 
 async def verify(spec: ConnectorSpec, values: dict[str, str]) -> Verification:
     """Ask the exchange for the account's balances with these keys."""
-    import asyncio
 
     # The import is slow and may run in a thread; the connector itself must be built on the
     # event loop, whose primitives it creates.
-    await asyncio.to_thread(_import_connector_class, spec.name)
-    connector = _build_connector(spec.name, values)
+    connector = await build_connector(spec.name, values, [], trading_required=True)
     try:
         await connector._update_balances()
     except TimeoutError:
@@ -92,13 +90,20 @@ def _import_connector_class(name: str) -> Any:
     return get_connector_class(name)
 
 
-def _build_connector(name: str, values: dict[str, str]) -> Any:
-    from hummingbot.client.config.config_helpers import get_connector_class
+async def build_connector(name: str, keys: dict[str, str], pairs: list[str], trading_required: bool) -> Any:
+    """A hummingbot connector instance (not started)."""
+    import asyncio
+
     from hummingbot.client.settings import AllConnectorSettings
 
+    # The import is slow and runs in a thread; the connector itself must be built on the event
+    # loop, whose primitives it creates.
+    connector_class = await asyncio.to_thread(_import_connector_class, name)
     setting = AllConnectorSettings.get_connector_settings()[name]
-    params = setting.conn_init_parameters(trading_pairs=[], trading_required=True, api_keys=dict(values))
-    return get_connector_class(name)(**params)
+    params = setting.conn_init_parameters(
+        trading_pairs=pairs, trading_required=trading_required, api_keys=keys
+    )
+    return connector_class(**params)
 
 
 async def _close(connector: Any) -> None:

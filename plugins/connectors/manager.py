@@ -1,0 +1,133 @@
+"""Live connectors: one trading connector per (account, connector), public ones on demand.
+
+Every connector hangs on one hummingbot ``Clock`` that the kernel runs in its own event loop. A
+connector that does not become ready within the timeout (an exchange that cannot be reached) is
+stopped again and reported as a 503 naming it; nothing waits longer than the timeout.
+Connectors the desk provides itself (the simulated exchange) register a factory; every other
+name is built from hummingbot's own connector classes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from hbdesk.kernel.errors import Unavailable
+
+log = logging.getLogger(__name__)
+
+# factory(account or None, trading pairs, trading_required) -> a hummingbot ConnectorBase
+Factory = Callable[[str | None, list[str], bool], Any]
+
+
+class ConnectorManager:
+    def __init__(self, kernel: Any, timeout: float, tick_size: float = 1.0) -> None:
+        self.kernel = kernel
+        self.timeout = timeout
+        self.tick_size = tick_size
+        self._factories: dict[str, Factory] = {}
+        self._live: dict[tuple[str | None, str], Any] = {}
+        self._locks: dict[tuple[str | None, str], asyncio.Lock] = {}
+        self._clock: Any = None
+        self._clock_task: asyncio.Task[None] | None = None
+
+    def register_factory(self, name: str, factory: Factory) -> None:
+        self._factories[name] = factory
+
+    @property
+    def live(self) -> dict[tuple[str | None, str], Any]:
+        """(account or None for public data, connector name) → running connector."""
+        return dict(self._live)
+
+    async def trading(self, account: str, name: str, trading_pairs: list[str] | None = None) -> Any:
+        """The account's trading connector, started on first use."""
+        return await self._get(account, name, trading_pairs or [], trading_required=True)
+
+    async def public(self, name: str, trading_pairs: list[str] | None = None) -> Any:
+        """A connector for public market data, without credentials."""
+        connector = await self._get(None, name, trading_pairs or [], trading_required=False)
+        for pair in trading_pairs or []:
+            if pair not in connector.order_books:
+                await self._add_pair(connector, name, pair)
+        return connector
+
+    async def _get(self, account: str | None, name: str, pairs: list[str], trading_required: bool) -> Any:
+        key = (account, name)
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            if key in self._live:
+                return self._live[key]
+            connector = await self._build(account, name, pairs, trading_required)
+            await self._start(connector, name)
+            self._live[key] = connector
+            return connector
+
+    async def _build(self, account: str | None, name: str, pairs: list[str], trading_required: bool) -> Any:
+        await self.kernel.service("connectors").spec(name)  # an unknown name is a 400 naming what exists
+        factory = self._factories.get(name)
+        if factory is not None:
+            return factory(account, pairs, trading_required)
+        from hbdesk_plugins.connectors.hummingbot_specs import build_connector
+
+        keys: dict[str, str] = {}
+        if account is not None and trading_required:
+            keys = await self.kernel.service("accounts").credentials(account, name)
+        return await build_connector(name, keys, pairs, trading_required)
+
+    async def _start(self, connector: Any, name: str) -> None:
+        await self._ensure_clock()
+        self._clock.add_iterator(connector)
+        await connector.start_network()
+        try:
+            await asyncio.wait_for(self._until_ready(connector), self.timeout)
+        except TimeoutError:
+            await self._stop(connector)
+            raise Unavailable(f"{name} cannot be reached: not ready within {self.timeout:g} s") from None
+
+    @staticmethod
+    async def _until_ready(connector: Any) -> None:
+        while not connector.ready:
+            await asyncio.sleep(0.05)
+
+    async def _add_pair(self, connector: Any, name: str, pair: str) -> None:
+        try:
+            added = await asyncio.wait_for(connector.add_trading_pair(pair), self.timeout)
+        except TimeoutError:
+            raise Unavailable(f"{name} sent no order book for {pair} within {self.timeout:g} s") from None
+        if not added:
+            raise Unavailable(f"{name} could not follow {pair}")
+
+    async def release(self, account: str | None, name: str) -> None:
+        """Stop a connector nobody needs any more."""
+        connector = self._live.pop((account, name), None)
+        if connector is not None:
+            await self._stop(connector)
+
+    async def _stop(self, connector: Any) -> None:
+        try:
+            await connector.stop_network()
+        except Exception:
+            log.exception("stopping connector %s failed", getattr(connector, "name", connector))
+        if self._clock is not None and connector in self._clock.child_iterators:
+            self._clock.remove_iterator(connector)
+
+    async def _ensure_clock(self) -> None:
+        if self._clock is not None:
+            return
+        from hummingbot.core.clock import Clock, ClockMode
+
+        self._clock = Clock(ClockMode.REALTIME, tick_size=self.tick_size)
+        self._clock.__enter__()
+        self._clock_task = self.kernel.spawn(self._clock.run(), name="hummingbot clock")
+        await asyncio.sleep(0)
+
+    async def stop(self) -> None:
+        for key in list(self._live):
+            await self.release(*key)
+        if self._clock_task is not None:
+            self._clock_task.cancel()
+            await asyncio.gather(self._clock_task, return_exceptions=True)
+        if self._clock is not None:
+            self._clock.__exit__(None, None, None)
+        self._clock = None

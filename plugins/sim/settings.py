@@ -1,0 +1,23 @@
+"""The simulated exchange's settings (HBDESK_SIM__<KEY>; the seed also as HBDESK_SIM_SEED)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import AliasChoices, Field
+
+from hbdesk.settings import PluginSettings
+
+
+class SimSettings(PluginSettings):
+    seed: int = Field(42, validation_alias=AliasChoices("HBDESK_SIM_SEED", "HBDESK_SIM__SEED"))
+    step_interval: float = Field(0.1, gt=0, description="Seconds between two matching passes.")
+    funding: dict[str, Decimal] = Field(
+        default_factory=lambda: {
+            "USDT": Decimal("100000"),
+            "BTC": Decimal("1"),
+            "ETH": Decimal("10"),
+            "SOL": Decimal("100"),
+        },
+        description="What master_account starts with on the simulated exchange.",
+    )
