@@ -33,3 +33,10 @@ def register_services(kernel: Any, register: Any) -> None:
 
     register("connectors", catalog)
     register("connector_manager", manager, requires=("connectors",))
+
+
+@hookimpl
+def register_routes(kernel: Any, register: Any) -> None:
+    from hbdesk_plugins.connectors.api import routes
+
+    register(routes)

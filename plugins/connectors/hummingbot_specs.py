@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from hbdesk_plugins.connectors.specs import ConnectorSpec, CredentialField, Verdict, Verification
 
@@ -63,7 +63,18 @@ def _fields(config: Any) -> tuple[CredentialField, ...]:
         if name == "connector":
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        fields.append(CredentialField(name, secret=bool(extra.get("is_secure")), required=info.is_required()))
+        allowed = (
+            tuple(str(v) for v in get_args(info.annotation)) if get_origin(info.annotation) is Literal else ()
+        )
+        fields.append(
+            CredentialField(
+                name,
+                secret=bool(extra.get("is_secure")),
+                required=info.is_required(),
+                type_name="str" if allowed else getattr(info.annotation, "__name__", str(info.annotation)),
+                allowed_values=allowed,
+            )
+        )
     return tuple(fields)
 
 
@@ -100,6 +111,9 @@ async def build_connector(name: str, keys: dict[str, str], pairs: list[str], tra
     # loop, whose primitives it creates.
     connector_class = await asyncio.to_thread(_import_connector_class, name)
     setting = AllConnectorSettings.get_connector_settings()[name]
+    if not keys and not trading_required:
+        # A data-only connector still takes its key arguments; empty ones, as hummingbot does.
+        keys = {field.name: "" for field in _fields(setting.config_keys)}
     params = setting.conn_init_parameters(
         trading_pairs=pairs, trading_required=trading_required, api_keys=keys
     )

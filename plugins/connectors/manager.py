@@ -47,7 +47,7 @@ class ConnectorManager:
 
     async def public(self, name: str, trading_pairs: list[str] | None = None) -> Any:
         """A connector for public market data, without credentials."""
-        connector = await self._get(None, name, trading_pairs or [], trading_required=False)
+        connector = await self._get(None, name, [], trading_required=False)
         for pair in trading_pairs or []:
             if pair not in connector.order_books:
                 await self._add_pair(connector, name, pair)
@@ -73,12 +73,17 @@ class ConnectorManager:
         keys: dict[str, str] = {}
         if account is not None and trading_required:
             keys = await self.kernel.service("accounts").credentials(account, name)
-        return await build_connector(name, keys, pairs, trading_required)
+        try:
+            return await build_connector(name, keys, pairs, trading_required)
+        except Exception as exc:
+            raise Unavailable(f"{name} could not be started: {type(exc).__name__}: {exc}") from exc
 
     async def _start(self, connector: Any, name: str) -> None:
         await self._ensure_clock()
         self._clock.add_iterator(connector)
         await connector.start_network()
+        if not connector.is_trading_required:
+            return  # a data connector is usable as soon as it runs; each pair is awaited when added
         try:
             await asyncio.wait_for(self._until_ready(connector), self.timeout)
         except TimeoutError:
@@ -89,6 +94,17 @@ class ConnectorManager:
     async def _until_ready(connector: Any) -> None:
         while not connector.ready:
             await asyncio.sleep(0.05)
+
+    async def ask(self, name: str, call: Any) -> Any:
+        """Await one request to an exchange, bounded by the timeout, failures told as 503s."""
+        try:
+            return await asyncio.wait_for(call, self.timeout)
+        except TimeoutError:
+            raise Unavailable(f"{name} did not answer within {self.timeout:g} s") from None
+        except Unavailable:
+            raise
+        except Exception as exc:
+            raise Unavailable(f"{name} cannot be reached: {type(exc).__name__}: {exc}") from exc
 
     async def _add_pair(self, connector: Any, name: str, pair: str) -> None:
         try:

@@ -29,6 +29,8 @@ class CredentialField:
     name: str
     secret: bool = True
     required: bool = True
+    type_name: str = "str"
+    allowed_values: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, get_origin
+from typing import Any, get_args, get_origin
 
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -13,16 +13,20 @@ from hbdesk_plugins.rest_api.auth import PUBLIC_KEY
 from hbdesk_plugins.rest_api.errors import RequestInvalid, validation_errors
 
 
+def _is_sequence(annotation: Any) -> bool:
+    """list[str], list[str] | None, ...: a parameter that may repeat in the query string."""
+    if get_origin(annotation) in (list, tuple, set):
+        return True
+    return any(get_origin(arg) in (list, tuple, set) for arg in get_args(annotation))
+
+
 def _query_dict(request: web.Request, model: type[BaseModel]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, field in model.model_fields.items():
         key = field.alias or name
         if key not in request.query:
             continue
-        if get_origin(field.annotation) in (list, tuple, set):
-            values[key] = request.query.getall(key)
-        else:
-            values[key] = request.query[key]
+        values[key] = request.query.getall(key) if _is_sequence(field.annotation) else request.query[key]
     return values
 
 
