@@ -80,8 +80,9 @@ class ConnectorManager:
 
     async def _start(self, connector: Any, name: str) -> None:
         await self._ensure_clock()
+        # On the running clock, the connector checks its network and starts itself (hummingbot's
+        # NetworkIterator), as it would in a hummingbot client.
         self._clock.add_iterator(connector)
-        await connector.start_network()
         if not connector.is_trading_required:
             return  # a data connector is usable as soon as it runs; each pair is awaited when added
         try:

@@ -93,3 +93,17 @@ async def test_gateway_wallets_are_503_without_gateway(client: HummingbotAPIClie
             await call
         assert caught.value.status == 503
         assert "Gateway service is not available" in caught.value.message
+
+
+async def test_connectors_router_through_the_client(client: HummingbotAPIClient) -> None:
+    connectors = client.connectors
+    names = await connectors.list_connectors()
+    assert "hbdesk_sim" in names and "binance" in names
+    assert (await connectors.get_config_map("binance"))["binance_api_key"]["required"] is True
+    rules = await connectors.get_trading_rules("hbdesk_sim", ["ETH-USDT"])
+    assert list(rules) == ["ETH-USDT"] and rules["ETH-USDT"]["min_notional_size"] == 5.0
+    order_types = await connectors.get_supported_order_types("hbdesk_sim")
+    assert order_types["supported_order_types"] == ["LIMIT", "LIMIT_MAKER", "MARKET"]
+    with pytest.raises(aiohttp.ClientResponseError) as unknown:
+        await connectors.get_trading_rules("hbdesk_sim", ["DOGE-USDT"])
+    assert unknown.value.status == 400 and "BTC-USDT" in unknown.value.message
