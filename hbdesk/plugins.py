@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "hbdesk.plugins"
 
 # The built-ins, in the order the desk shows them; each is also an entry point of this package.
-DEFAULT_PLUGINS = ("rest_api", "connectors", "sim", "accounts", "gateway", "themes")
+DEFAULT_PLUGINS = ("rest_api", "connectors", "sim", "market_data", "accounts", "gateway", "themes")
 
 
 @dataclass

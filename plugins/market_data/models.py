@@ -1,0 +1,143 @@
+"""Shapes of the market-data router, as the Hummingbot API has them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Interval = Literal["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d"]
+
+
+class CandlesConfigRequest(BaseModel):
+    connector_name: str
+    trading_pair: str
+    interval: Interval = "1m"
+    max_records: int = Field(500, ge=1, le=5000)
+
+
+class HistoricalCandlesConfig(BaseModel):
+    connector_name: str
+    trading_pair: str
+    interval: Interval
+    start_time: int = Field(ge=0)
+    end_time: int = Field(ge=0)
+
+
+class CandleModel(BaseModel):
+    timestamp: float
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+    quote_asset_volume: float
+    n_trades: int
+    taker_buy_base_volume: float
+    taker_buy_quote_volume: float
+
+
+class PriceRequest(BaseModel):
+    connector_name: str
+    trading_pairs: list[str] = Field(min_length=1)
+
+
+class PricesResponse(BaseModel):
+    connector: str
+    prices: dict[str, float]
+    timestamp: float
+
+
+class FundingInfoRequest(BaseModel):
+    connector_name: str
+    trading_pair: str
+
+
+class FundingInfoResponse(BaseModel):
+    trading_pair: str
+    funding_rate: float | None
+    next_funding_time: float | None
+    mark_price: float | None
+    index_price: float | None
+
+
+class OrderBookRequest(BaseModel):
+    connector_name: str
+    trading_pair: str
+    depth: int = Field(10, ge=1, le=1000)
+
+
+class OrderBookLevel(BaseModel):
+    price: float
+    amount: float
+
+
+class OrderBookResponse(BaseModel):
+    trading_pair: str
+    bids: list[OrderBookLevel]
+    asks: list[OrderBookLevel]
+    timestamp: float
+
+
+class BookQuery(BaseModel):
+    connector_name: str
+    trading_pair: str
+    is_buy: bool
+
+
+class PriceForVolumeRequest(BookQuery):
+    volume: float = Field(gt=0)
+
+
+class VWAPForVolumeRequest(BookQuery):
+    volume: float = Field(gt=0)
+
+
+class PriceForQuoteVolumeRequest(BookQuery):
+    quote_volume: float = Field(gt=0)
+
+
+class VolumeForPriceRequest(BookQuery):
+    price: float = Field(gt=0)
+
+
+class QuoteVolumeForPriceRequest(BookQuery):
+    price: float = Field(gt=0)
+
+
+class OrderBookQueryResult(BaseModel):
+    trading_pair: str
+    is_buy: bool
+    query_volume: float | None = None
+    query_price: float | None = None
+    result_price: float | None = None
+    result_volume: float | None = None
+    result_quote_volume: float | None = None
+    average_price: float | None = None
+    timestamp: float
+
+
+class AddTradingPairRequest(BaseModel):
+    connector_name: str
+    trading_pair: str
+    account_name: str | None = None
+    timeout: float = Field(30.0, ge=1, le=120)
+
+
+class RemoveTradingPairRequest(BaseModel):
+    connector_name: str
+    trading_pair: str
+    account_name: str | None = None
+
+
+class TradingPairResponse(BaseModel):
+    success: bool
+    connector_name: str
+    trading_pair: str
+    message: str
+
+
+class MarketDataSettingsModel(BaseModel):
+    cleanup_interval: float
+    feed_timeout: float
+    description: str

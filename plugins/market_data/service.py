@@ -1,0 +1,298 @@
+"""Market data: order books, prices and candles from live connectors, feeds that stop when unread.
+
+Every connector goes through the connector manager, the simulated exchange included, so the sim
+and a real exchange answer through the same code. Candles of the simulated exchange come from its
+market directly (any range, any interval); other exchanges' from hummingbot's candles feeds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from itertools import islice
+from typing import Any
+
+from hbdesk.kernel.errors import InvalidInput, Unavailable
+from hbdesk_plugins.market_data.models import (
+    CandleModel,
+    OrderBookLevel,
+    OrderBookQueryResult,
+    OrderBookResponse,
+)
+
+log = logging.getLogger(__name__)
+
+SIM = "hbdesk_sim"
+MAX_HISTORICAL = 10_000  # candles one historical request may return
+
+
+class MarketDataService:
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        self.settings = kernel.settings.section("market_data")
+        self._last_read: dict[tuple[str, str, str], float] = {}  # (kind, connector, pair) → time
+        self._candle_feeds: dict[tuple[str, str, str], Any] = {}
+
+    async def start(self) -> None:
+        self.kernel.spawn(self._sweep(), name="market data sweep")
+
+    async def stop(self) -> None:
+        for feed in self._candle_feeds.values():
+            feed.stop()
+        self._candle_feeds.clear()
+
+    @property
+    def manager(self) -> Any:
+        return self.kernel.service("connector_manager")
+
+    def _sim_market(self, name: str) -> Any:
+        if name == SIM and self.kernel.has_service("sim"):
+            return self.kernel.service("sim").market
+        return None
+
+    def _touch(self, kind: str, name: str, pair: str) -> None:
+        self._last_read[(kind, name, pair)] = self.kernel.clock()
+
+    async def check_pair(self, name: str, pair: str) -> None:
+        await self.kernel.service("connectors").spec(name)
+        market = self._sim_market(name)
+        if market is not None and pair not in market.pairs:
+            raise InvalidInput(
+                f"Unknown trading pair {pair} on {name}. Pairs: {', '.join(sorted(market.pairs))}."
+            )
+
+    # -- order books ----------------------------------------------------------------------------
+
+    async def book(self, name: str, pair: str) -> Any:
+        await self.check_pair(name, pair)
+        connector = await self.manager.public(name, [pair])
+        self._touch("order_book", name, pair)
+        return connector.get_order_book(pair)
+
+    async def order_book(self, name: str, pair: str, depth: int) -> OrderBookResponse:
+        book = await self.book(name, pair)
+        return OrderBookResponse(
+            trading_pair=pair,
+            bids=[
+                OrderBookLevel(price=row.price, amount=row.amount)
+                for row in islice(book.bid_entries(), depth)
+            ],
+            asks=[
+                OrderBookLevel(price=row.price, amount=row.amount)
+                for row in islice(book.ask_entries(), depth)
+            ],
+            timestamp=self.kernel.clock(),
+        )
+
+    async def query(
+        self, name: str, pair: str, is_buy: bool, kind: str, value: float
+    ) -> OrderBookQueryResult:
+        """One of the order book's own queries (hummingbot computes them)."""
+        book = await self.book(name, pair)
+        result = OrderBookQueryResult(trading_pair=pair, is_buy=is_buy, timestamp=self.kernel.clock())
+        if kind == "price_for_volume":
+            answer = book.get_price_for_volume(is_buy, value)
+            result.query_volume, result.result_price = value, answer.result_price
+            result.result_volume = answer.result_volume
+        elif kind == "vwap_for_volume":
+            answer = book.get_vwap_for_volume(is_buy, value)
+            result.query_volume, result.average_price = value, answer.result_price
+            result.result_volume = answer.result_volume
+        elif kind == "volume_for_price":
+            answer = book.get_volume_for_price(is_buy, value)
+            result.query_price, result.result_volume = value, answer.result_volume
+            result.result_price = answer.result_price
+        elif kind == "price_for_quote_volume":
+            answer = book.get_price_for_quote_volume(is_buy, value)
+            result.query_volume, result.result_price = value, answer.result_price
+            result.result_quote_volume = answer.result_volume
+        elif kind == "quote_volume_for_price":
+            answer = book.get_quote_volume_for_price(is_buy, value)
+            result.query_price, result.result_quote_volume = value, answer.result_volume
+            result.result_price = answer.result_price
+        else:  # pragma: no cover - the routes name the kinds
+            raise ValueError(kind)
+        return _finite(result)
+
+    async def prices(self, name: str, pairs: list[str]) -> dict[str, float]:
+        for pair in pairs:
+            await self.check_pair(name, pair)
+        connector = await self.manager.public(name, pairs)
+        for pair in pairs:
+            self._touch("order_book", name, pair)
+        return {pair: _mid(connector.get_order_book(pair)) for pair in pairs}
+
+    # -- candles --------------------------------------------------------------------------------
+
+    async def candles(self, name: str, pair: str, interval: str, max_records: int) -> list[CandleModel]:
+        await self.check_pair(name, pair)
+        self._touch("candles", name, pair)
+        market = self._sim_market(name)
+        if market is not None:
+            rows = await asyncio.to_thread(
+                market.recent_candles, pair, interval, self.kernel.clock(), max_records
+            )
+            return [CandleModel(**row.__dict__) for row in rows]
+        feed = await self._candle_feed(name, pair, interval, max_records)
+        return _records(feed.candles_df.tail(max_records))
+
+    async def historical(
+        self, name: str, pair: str, interval: str, start: int, end: int
+    ) -> list[CandleModel]:
+        from hbdesk.sim.market import INTERVALS
+
+        if end <= start:
+            raise InvalidInput("end_time must be after start_time")
+        if (end - start) / INTERVALS[interval] > MAX_HISTORICAL:
+            raise InvalidInput(
+                f"{(end - start) // INTERVALS[interval]} candles of {interval} asked; at most "
+                f"{MAX_HISTORICAL} a request: narrow the range or widen the interval"
+            )
+        await self.check_pair(name, pair)
+        market = self._sim_market(name)
+        if market is not None:
+            rows = await asyncio.to_thread(
+                market.candles, pair, interval, start, min(end, self.kernel.clock())
+            )
+            return [CandleModel(**row.__dict__) for row in rows]
+        from hummingbot.data_feed.candles_feed.data_types import HistoricalCandlesConfig
+
+        feed = self._new_feed(name, pair, interval, 100)
+        config = HistoricalCandlesConfig(
+            connector_name=name, trading_pair=pair, interval=interval, start_time=start, end_time=end
+        )
+        frame = await self.manager.ask(name, feed.get_historical_candles(config))
+        return _records(frame)
+
+    def candle_connectors(self) -> list[str]:
+        from hummingbot.data_feed.candles_feed.candles_factory import CandlesFactory
+
+        return sorted({SIM, *CandlesFactory._candles_map})
+
+    def _new_feed(self, name: str, pair: str, interval: str, max_records: int) -> Any:
+        from hummingbot.data_feed.candles_feed.candles_factory import CandlesFactory
+        from hummingbot.data_feed.candles_feed.data_types import CandlesConfig
+
+        if name not in CandlesFactory._candles_map:
+            raise InvalidInput(
+                f"{name} has no candles feed. Connectors with candles: {', '.join(self.candle_connectors())}."
+            )
+        return CandlesFactory.get_candle(
+            CandlesConfig(connector=name, trading_pair=pair, interval=interval, max_records=max_records)
+        )
+
+    async def _candle_feed(self, name: str, pair: str, interval: str, max_records: int) -> Any:
+        key = (name, pair, interval)
+        feed = self._candle_feeds.get(key)
+        if feed is None:
+            feed = self._new_feed(name, pair, interval, max_records)
+            feed.start()
+            self._candle_feeds[key] = feed
+        try:
+            await self.manager.ask(name, _until(lambda: feed.ready))
+        except Unavailable:
+            feed.stop()
+            self._candle_feeds.pop(key, None)
+            raise
+        return feed
+
+    # -- feeds ----------------------------------------------------------------------------------
+
+    def active_feeds(self) -> dict[str, Any]:
+        now = self.kernel.clock()
+        return {
+            f"{name}_{pair}_{kind}": {
+                "connector": name,
+                "trading_pair": pair,
+                "type": kind,
+                "last_access": last,
+                "seconds_since_access": round(now - last, 3),
+            }
+            for (kind, name, pair), last in sorted(self._last_read.items())
+        }
+
+    async def add_pair(self, name: str, pair: str, timeout: float) -> None:
+        await self.check_pair(name, pair)
+        try:
+            await asyncio.wait_for(self.manager.public(name, [pair]), timeout)
+        except TimeoutError:
+            raise Unavailable(f"{name} sent no order book for {pair} within {timeout:g} s") from None
+        self._touch("order_book", name, pair)
+
+    async def remove_pair(self, name: str, pair: str) -> bool:
+        await self.kernel.service("connectors").spec(name)
+        self._last_read.pop(("order_book", name, pair), None)
+        connector = self.manager.live.get((None, name))
+        if connector is None or pair not in connector.order_books:
+            return False
+        await connector.remove_trading_pair(pair)
+        return True
+
+    async def diagnostics(self, name: str) -> dict[str, Any]:
+        await self.kernel.service("connectors").spec(name)
+        connector = self.manager.live.get((None, name))
+        if connector is None:
+            return {"connector_name": name, "running": False, "trading_pairs": [], "metrics": {}}
+        tracker = connector.order_book_tracker
+        return {
+            "connector_name": name,
+            "running": True,
+            "ready": bool(tracker.ready),
+            "trading_pairs": sorted(tracker.order_books),
+            "metrics": tracker.metrics.to_dict(),
+        }
+
+    async def restart(self, name: str) -> list[str]:
+        await self.kernel.service("connectors").spec(name)
+        connector = self.manager.live.get((None, name))
+        pairs = sorted(connector.order_books) if connector is not None else []
+        await self.manager.release(None, name)
+        if pairs:
+            await self.manager.public(name, pairs)
+        return pairs
+
+    async def _sweep(self) -> None:
+        """Stop what nobody has read for ``feed_timeout`` seconds."""
+        while True:
+            await asyncio.sleep(self.settings.cleanup_interval)
+            await self.sweep_once()
+
+    async def sweep_once(self) -> None:
+        cutoff = self.kernel.clock() - self.settings.feed_timeout
+        for key, last in list(self._last_read.items()):
+            if last < cutoff:
+                del self._last_read[key]
+                kind, name, pair = key
+                if kind == "candles":
+                    for feed_key in [k for k in self._candle_feeds if k[:2] == (name, pair)]:
+                        self._candle_feeds.pop(feed_key).stop()
+                else:
+                    connector = self.manager.live.get((None, name))
+                    if connector is not None and pair in connector.order_books:
+                        await connector.remove_trading_pair(pair)
+        watched = {name for (kind, name, _pair) in self._last_read if kind == "order_book"}
+        for account, name in list(self.manager.live):
+            if account is None and name not in watched:
+                log.info("stopping the %s data connector: nobody reads it", name)
+                await self.manager.release(None, name)
+
+
+def _mid(book: Any) -> float:
+    return (float(book.get_price(True)) + float(book.get_price(False))) / 2
+
+
+async def _until(condition: Any) -> None:
+    while not condition():
+        await asyncio.sleep(0.05)
+
+
+def _finite(result: OrderBookQueryResult) -> OrderBookQueryResult:
+    """NaN (an empty side of the book) is reported as null."""
+    for field, value in result.model_dump().items():
+        if isinstance(value, float) and value != value:
+            setattr(result, field, None)
+    return result
+
+
+def _records(frame: Any) -> list[CandleModel]:
+    return [CandleModel(**{k: row[k] for k in CandleModel.model_fields}) for row in frame.to_dict("records")]
