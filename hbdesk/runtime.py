@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from hbdesk.kernel.kernel import Kernel, KernelState
@@ -31,14 +33,18 @@ class Desk:
         await self.kernel.stop()
 
 
-def create_desk(core: CoreSettings | None = None, plugins: LoadedPlugins | None = None) -> Desk:
+def create_desk(
+    core: CoreSettings | None = None,
+    plugins: LoadedPlugins | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Desk:
     settings = Settings(core)
     if plugins is None:
         plugins = load_plugins(settings.core.disabled_plugins)
     call_each(
         plugins.manager, "register_settings", registrar=lambda owner: _settings_registrar(settings, owner)
     )
-    kernel = Kernel(settings)
+    kernel = Kernel(settings, clock)
     call_each(plugins.manager, "register_services", registrar=kernel.registry.registrar, kernel=kernel)
     return Desk(kernel, plugins)
 

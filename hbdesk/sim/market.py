@@ -124,14 +124,22 @@ class SimMarket:
 
     def candles(self, trading_pair: str, interval: str, start: float, end: float) -> list[Candle]:
         """Every candle opening in [start, end); one still open at ``end`` is cut there."""
-        spec = self.spec(trading_pair)
         span = INTERVALS[interval]
-        first = math.ceil(start / span)
-        last = math.ceil(end / span)  # exclusive
-        if last <= first:
-            return []
+        first, last = math.ceil(start / span), math.ceil(end / span)  # last is exclusive
         opens = np.arange(first, last, dtype=np.float64) * span
-        closes = np.minimum(opens + span, end)
+        return self._candles(trading_pair, span, opens, np.minimum(opens + span, end))
+
+    def recent_candles(self, trading_pair: str, interval: str, now: float, count: int) -> list[Candle]:
+        """The last ``count`` candles up to ``now``; the newest is the one open at ``now``."""
+        span = INTERVALS[interval]
+        current = math.floor(now / span)
+        opens = np.arange(current - count + 1, current + 1, dtype=np.float64) * span
+        return self._candles(trading_pair, span, opens, np.minimum(opens + span, now))
+
+    def _candles(self, trading_pair: str, span: int, opens: np.ndarray, closes: np.ndarray) -> list[Candle]:
+        spec = self.spec(trading_pair)
+        if len(opens) == 0:
+            return []
         fractions = np.linspace(0.0, 1.0, SAMPLES_PER_CANDLE + 1)
         times = opens[:, None] + (closes - opens)[:, None] * fractions[None, :]
         prices = self._paths[trading_pair].prices(times.ravel()).reshape(times.shape)
@@ -141,7 +149,7 @@ class SimMarket:
         move = np.log(close / open_) / (0.001 * spec.volatility * math.sqrt(span / 60))
         buy_share = 0.5 + 0.4 * np.tanh(move)
         trade_size = spec.top_depth_quote / spec.anchor / 40
-        n_trades = np.maximum(1, np.round(volume / trade_size)).astype(int)
+        n_trades = np.where(volume > 0, np.maximum(1, np.round(volume / trade_size)), 0).astype(int)
         return [
             Candle(
                 timestamp=float(opens[i]),
@@ -157,12 +165,6 @@ class SimMarket:
             )
             for i in range(len(opens))
         ]
-
-    def recent_candles(self, trading_pair: str, interval: str, now: float, count: int) -> list[Candle]:
-        """The last ``count`` candles up to ``now``, the newest still open."""
-        span = INTERVALS[interval]
-        current_open = math.floor(now / span) * span
-        return self.candles(trading_pair, interval, current_open - (count - 1) * span, now)
 
     def _volumes(self, spec: PairSpec, opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
         """Base volume in each [open, close): the sum of the minutes (or part-minutes) it covers."""

@@ -260,7 +260,7 @@ class MarketDataService:
     async def sweep_once(self) -> None:
         cutoff = self.kernel.clock() - self.settings.feed_timeout
         for key, last in list(self._last_read.items()):
-            if last < cutoff:
+            if last <= cutoff:
                 del self._last_read[key]
                 kind, name, pair = key
                 if kind == "candles":
