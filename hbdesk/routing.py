@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -49,12 +49,33 @@ class Route:
         return f"{self.handler.__name__}_{self.method.lower()}"
 
 
+class Socket(Protocol):
+    """A websocket, as a websocket route's handler sees it (the user is already authenticated)."""
+
+    query: dict[str, str]
+
+    async def send(self, message: dict[str, Any]) -> None: ...
+
+    async def receive(self) -> str | None:
+        """The next text message, or None once the client has gone."""
+
+    async def close(self, code: int = 1000, message: str = "") -> None: ...
+
+
+@dataclass(frozen=True)
+class WebSocketRoute:
+    path: str
+    handler: Callable[[Any, Socket], Awaitable[None]]  # (kernel, socket)
+    summary: str = ""
+    owner: str = ""
+
+
 @dataclass
 class RouteTable:
     """Collects a plugin's routes with decorators: ``@routes.get("/accounts/", response=...)``."""
 
     tags: Sequence[str] = ()
-    routes: list[Route] = field(default_factory=list)
+    routes: list[Route | WebSocketRoute] = field(default_factory=list)
 
     def add(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
@@ -77,11 +98,18 @@ class RouteTable:
     def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
         return self.add("DELETE", path, **options)
 
-    def __iter__(self) -> Iterator[Route]:
+    def websocket(self, path: str) -> Callable[[Any], Any]:
+        def decorate(handler: Any) -> Any:
+            self.routes.append(WebSocketRoute(path, handler, summary=_first_line(handler.__doc__)))
+            return handler
+
+        return decorate
+
+    def __iter__(self) -> Iterator[Route | WebSocketRoute]:
         return iter(self.routes)
 
 
-def owned(routes: Sequence[Route], owner: str) -> list[Route]:
+def owned(routes: Sequence[Route | WebSocketRoute], owner: str) -> list[Route | WebSocketRoute]:
     return [replace(route, owner=owner) for route in routes]
 
 

@@ -208,3 +208,11 @@ async def restart_order_book_tracker(call: Call) -> dict[str, Any]:
     name = call.path["connector_name"]
     pairs = await service(call).restart(name)
     return {"success": True, "connector_name": name, "trading_pairs": pairs}
+
+
+@routes.websocket("/ws/market-data")
+async def market_data_websocket(kernel: Any, socket: Any) -> None:
+    """Candles, order books and trades, pushed as they change."""
+    from hbdesk_plugins.market_data.stream import market_data_socket
+
+    await market_data_socket(kernel, socket)

@@ -53,6 +53,10 @@ class MarketDataService:
     def _touch(self, kind: str, name: str, pair: str) -> None:
         self._last_read[(kind, name, pair)] = self.kernel.clock()
 
+    def touch_trades(self, name: str, pair: str) -> None:
+        """A trades subscription reads the order book's feed: keep it alive."""
+        self._touch("order_book", name, pair)
+
     async def check_pair(self, name: str, pair: str) -> None:
         await self.kernel.service("connectors").spec(name)
         market = self._sim_market(name)

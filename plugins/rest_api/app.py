@@ -10,7 +10,7 @@ from aiohttp import web
 
 import hbdesk
 from hbdesk.plugins import call_each
-from hbdesk.routing import Route, owned
+from hbdesk.routing import Route, WebSocketRoute, owned
 from hbdesk.runtime import Desk
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, auth_middleware
 from hbdesk_plugins.rest_api.binding import make_handler
@@ -18,23 +18,24 @@ from hbdesk_plugins.rest_api.docs import add_docs
 from hbdesk_plugins.rest_api.errors import error_middleware
 from hbdesk_plugins.rest_api.openapi import build_openapi
 from hbdesk_plugins.rest_api.settings import RestApiSettings
+from hbdesk_plugins.rest_api.websockets import make_websocket_handler
 
 DESK = web.AppKey("desk", Desk)
 ROUTES = web.AppKey("routes", list)
 TITLE = "hbdesk"
 
 
-def collect_routes(desk: Desk) -> list[Route]:
-    routes: list[Route] = []
+def collect_routes(desk: Desk) -> list[Route | WebSocketRoute]:
+    routes: list[Route | WebSocketRoute] = []
     seen: dict[tuple[str, str], str] = {}
 
     def registrar(owner: str) -> Any:
         def register(new_routes: Any) -> None:
             for route in owned(list(new_routes), owner):
-                key = (route.method, route.path)
+                key = (getattr(route, "method", "GET"), route.path)
                 if key in seen:
                     raise ValueError(
-                        f"route {route.method} {route.path} of plugin {owner!r} is already "
+                        f"route {key[0]} {route.path} of plugin {owner!r} is already "
                         f"registered by plugin {seen[key]!r}"
                     )
                 seen[key] = owner
@@ -55,10 +56,14 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
         client_max_size=settings.max_body_bytes,
     )
     app[DESK] = desk
-    routes = collect_routes(desk)
+    collected = collect_routes(desk)
+    routes = [route for route in collected if isinstance(route, Route)]
     app[ROUTES] = routes
     for route in routes:
         app.router.add_route(route.method, route.path, make_handler(route, desk.kernel))
+    for socket_route in collected:
+        if isinstance(socket_route, WebSocketRoute):
+            app.router.add_get(socket_route.path, make_websocket_handler(socket_route, desk.kernel, core))
     document = build_openapi(routes, TITLE, hbdesk.__version__)
 
     async def openapi(_request: web.Request) -> web.Response:

@@ -1,0 +1,225 @@
+"""``/ws/market-data``: candles, order books and trades pushed to a client as they change.
+
+Protocol: on connect ``{type: connected, connection_id, timestamp}``; a heartbeat every 30 s;
+``{action: ping}`` → ``{type: pong}``; ``{action: subscribe, type: candles|order_book|trades,
+connector, trading_pair, update_interval, interval, max_records, depth}`` → ``{type: subscribed,
+subscription_id}`` and then pushes ``{type, subscription_id, connector, trading_pair, data,
+timestamp}``; ``{action: unsubscribe, subscription_id}`` → ``{type: unsubscribed}``. Anything
+malformed gets ``{type: error, message}`` and the connection stays up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from itertools import islice
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from hbdesk.kernel.errors import HbdeskError
+from hbdesk.routing import Socket
+from hbdesk_plugins.market_data.models import Interval
+
+log = logging.getLogger(__name__)
+HEARTBEAT = 30.0
+
+
+class Subscribe(BaseModel):
+    action: Literal["subscribe"]
+    type: Literal["candles", "order_book", "trades"]
+    connector: str
+    trading_pair: str
+    update_interval: float = Field(1.0, ge=0.25, le=60)
+    interval: Interval = "1m"
+    max_records: int = Field(100, ge=1, le=5000)
+    depth: int = Field(10, ge=1, le=1000)
+
+
+class MarketDataSession:
+    def __init__(self, kernel: Any, socket: Socket) -> None:
+        self.kernel = kernel
+        self.socket = socket
+        self.connection_id = uuid.uuid4().hex[:12]
+        self._subscriptions: dict[str, asyncio.Task[None]] = {}
+        self._send_lock = asyncio.Lock()
+
+    @property
+    def service(self) -> Any:
+        return self.kernel.service("market_data")
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self._send_lock:
+            await self.socket.send(message)
+
+    async def error(self, message: str) -> None:
+        await self.send({"type": "error", "message": message})
+
+    async def run(self) -> None:
+        await self.send(
+            {"type": "connected", "connection_id": self.connection_id, "timestamp": self.kernel.clock()}
+        )
+        heartbeat = asyncio.create_task(self._heartbeat())
+        try:
+            while (raw := await self.socket.receive()) is not None:
+                await self.handle(raw)
+        finally:
+            heartbeat.cancel()
+            for task in self._subscriptions.values():
+                task.cancel()
+            await asyncio.gather(heartbeat, *self._subscriptions.values(), return_exceptions=True)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            await self.send({"type": "heartbeat", "timestamp": self.kernel.clock()})
+
+    async def handle(self, raw: str) -> None:
+        try:
+            message = json.loads(raw)
+        except ValueError:
+            await self.error("Messages must be JSON objects")
+            return
+        action = message.get("action") if isinstance(message, dict) else None
+        if action == "ping":
+            await self.send({"type": "pong", "timestamp": self.kernel.clock()})
+        elif action == "subscribe":
+            await self.subscribe(message)
+        elif action == "unsubscribe":
+            await self.unsubscribe(message.get("subscription_id"))
+        else:
+            await self.error(f"Unknown action: {action}. Valid actions: subscribe, unsubscribe, ping")
+
+    async def subscribe(self, message: dict[str, Any]) -> None:
+        try:
+            request = Subscribe.model_validate(message)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                for e in exc.errors(include_url=False, include_input=False)
+            )
+            await self.error(f"Invalid subscription: {problems}")
+            return
+        try:
+            await self.service.check_pair(request.connector, request.trading_pair)
+            if request.type != "candles":
+                await self.service.book(request.connector, request.trading_pair)
+        except HbdeskError as exc:
+            await self.error(exc.detail)
+            return
+        subscription_id = f"{request.type}_{request.connector}_{request.trading_pair}_{uuid.uuid4().hex[:6]}"
+        # The acknowledgement goes first: no push can overtake it.
+        await self.send(
+            {
+                "type": "subscribed",
+                "subscription_id": subscription_id,
+                **request.model_dump(exclude={"action"}),
+            }
+        )
+        pusher = {"candles": self._candles, "order_book": self._order_book, "trades": self._trades}[
+            request.type
+        ]
+        self._subscriptions[subscription_id] = asyncio.create_task(pusher(subscription_id, request))
+
+    async def unsubscribe(self, subscription_id: Any) -> None:
+        task = self._subscriptions.pop(subscription_id, None) if isinstance(subscription_id, str) else None
+        if task is None:
+            await self.error(f"No subscription {subscription_id!r} on this connection")
+            return
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await self.send({"type": "unsubscribed", "subscription_id": subscription_id})
+
+    async def push(self, kind: str, subscription_id: str, request: Subscribe, data: Any) -> None:
+        await self.send(
+            {
+                "type": kind,
+                "subscription_id": subscription_id,
+                "connector": request.connector,
+                "trading_pair": request.trading_pair,
+                "data": data,
+                "timestamp": self.kernel.clock(),
+            }
+        )
+
+    async def _guarded(self, subscription_id: str, request: Subscribe, step: Any) -> None:
+        """Run a subscription's loop; a failure is told to the client, not raised."""
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except HbdeskError as exc:
+            await self.error(f"{subscription_id}: {exc.detail}")
+        except Exception:
+            log.exception("market data subscription %s failed", subscription_id)
+            await self.error(f"{subscription_id}: stopped by an internal error")
+
+    async def _candles(self, subscription_id: str, request: Subscribe) -> None:
+        async def loop() -> None:
+            candles = await self.service.candles(
+                request.connector, request.trading_pair, request.interval, request.max_records
+            )
+            await self.push("candles", subscription_id, request, [c.model_dump() for c in candles])
+            last = candles[-1].model_dump() if candles else None
+            while True:
+                await asyncio.sleep(request.update_interval)
+                newest = await self.service.candles(
+                    request.connector, request.trading_pair, request.interval, 1
+                )
+                current = newest[-1].model_dump() if newest else None
+                if current is not None and current != last:
+                    await self.push("candle_update", subscription_id, request, current)
+                    last = current
+
+        await self._guarded(subscription_id, request, loop)
+
+    async def _order_book(self, subscription_id: str, request: Subscribe) -> None:
+        async def loop() -> None:
+            last: Any = None
+            while True:
+                book = await self.service.book(request.connector, request.trading_pair)
+                data = {
+                    "bids": [[row.price, row.amount] for row in islice(book.bid_entries(), request.depth)],
+                    "asks": [[row.price, row.amount] for row in islice(book.ask_entries(), request.depth)],
+                }
+                if data != last:  # only changes are sent
+                    await self.push("order_book", subscription_id, request, data)
+                    last = data
+                await asyncio.sleep(request.update_interval)
+
+        await self._guarded(subscription_id, request, loop)
+
+    async def _trades(self, subscription_id: str, request: Subscribe) -> None:
+        from hummingbot.core.event.event_forwarder import EventForwarder
+        from hummingbot.core.event.events import OrderBookEvent
+
+        async def loop() -> None:
+            pending: list[dict[str, Any]] = []
+
+            def collect(event: Any) -> None:
+                side = "buy" if event.type.name == "BUY" else "sell"
+                pending.append(
+                    {"timestamp": event.timestamp, "price": event.price, "amount": event.amount, "side": side}
+                )
+
+            forwarder = EventForwarder(collect)  # kept referenced: order books hold listeners weakly
+            book = await self.service.book(request.connector, request.trading_pair)
+            book.add_listener(OrderBookEvent.TradeEvent, forwarder)
+            try:
+                while True:
+                    await asyncio.sleep(request.update_interval)
+                    if pending:
+                        batch, pending[:] = list(pending), []
+                        await self.push("trades", subscription_id, request, batch)
+                    self.service.touch_trades(request.connector, request.trading_pair)
+            finally:
+                book.remove_listener(OrderBookEvent.TradeEvent, forwarder)
+
+        await self._guarded(subscription_id, request, loop)
+
+
+async def market_data_socket(kernel: Any, socket: Socket) -> None:
+    """Streams candles, order books and trades (see the module's protocol)."""
+    await MarketDataSession(kernel, socket).run()
