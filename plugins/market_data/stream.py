@@ -113,9 +113,10 @@ class MarketDataSession:
         # The acknowledgement goes first: no push can overtake it.
         await self.send(
             {
+                **request.model_dump(exclude={"action", "type"}),
                 "type": "subscribed",
+                "subscription_type": request.type,
                 "subscription_id": subscription_id,
-                **request.model_dump(exclude={"action"}),
             }
         )
         pusher = {"candles": self._candles, "order_book": self._order_book, "trades": self._trades}[
