@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -32,6 +33,13 @@ log = logging.getLogger(__name__)
 class AccountsChanged(Event):
     account_name: str
     connector_name: str | None = None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without their zone; they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 def check_name(value: str, label: str) -> str:
@@ -117,7 +125,7 @@ class AccountsService:
                     connector_name=row.connector_name,
                     status=CredentialStatus(row.status),
                     detail=row.status_detail,
-                    checked_at=row.checked_at,
+                    checked_at=_aware(row.checked_at),
                 )
                 for row in rows
             ]

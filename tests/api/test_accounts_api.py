@@ -176,6 +176,7 @@ async def test_an_exchange_that_times_out_is_unreachable(
     await wait_for(unreachable)
     rows = await (await api.get("/accounts/master_account/credentials/status", headers=AUTH)).json()
     assert "did not answer within 0.2 s" in rows[0]["detail"]
+    assert rows[0]["checked_at"].endswith(("Z", "+00:00"))  # RFC 3339: the zone is part of the time
 
 
 async def test_replacing_credentials_while_a_check_runs_keeps_the_new_ones(
