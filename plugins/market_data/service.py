@@ -25,6 +25,25 @@ log = logging.getLogger(__name__)
 SIM = "hbdesk_sim"
 MAX_HISTORICAL = 10_000  # candles one historical request may return
 
+# kind → (OrderBook method, the field the request fills, where its price and volume answers go)
+BOOK_QUERIES = {
+    "price_for_volume": ("get_price_for_volume", "query_volume", "result_price", "result_volume"),
+    "vwap_for_volume": ("get_vwap_for_volume", "query_volume", "average_price", "result_volume"),
+    "volume_for_price": ("get_volume_for_price", "query_price", "result_price", "result_volume"),
+    "price_for_quote_volume": (
+        "get_price_for_quote_volume",
+        "query_volume",
+        "result_price",
+        "result_quote_volume",
+    ),
+    "quote_volume_for_price": (
+        "get_quote_volume_for_price",
+        "query_price",
+        "result_price",
+        "result_quote_volume",
+    ),
+}
+
 
 class MarketDataService:
     def __init__(self, kernel: Any) -> None:
@@ -92,30 +111,13 @@ class MarketDataService:
         self, name: str, pair: str, is_buy: bool, kind: str, value: float
     ) -> OrderBookQueryResult:
         """One of the order book's own queries (hummingbot computes them)."""
+        method, asked, price_field, volume_field = BOOK_QUERIES[kind]
         book = await self.book(name, pair)
+        answer = getattr(book, method)(is_buy, value)
         result = OrderBookQueryResult(trading_pair=pair, is_buy=is_buy, timestamp=self.kernel.clock())
-        if kind == "price_for_volume":
-            answer = book.get_price_for_volume(is_buy, value)
-            result.query_volume, result.result_price = value, answer.result_price
-            result.result_volume = answer.result_volume
-        elif kind == "vwap_for_volume":
-            answer = book.get_vwap_for_volume(is_buy, value)
-            result.query_volume, result.average_price = value, answer.result_price
-            result.result_volume = answer.result_volume
-        elif kind == "volume_for_price":
-            answer = book.get_volume_for_price(is_buy, value)
-            result.query_price, result.result_volume = value, answer.result_volume
-            result.result_price = answer.result_price
-        elif kind == "price_for_quote_volume":
-            answer = book.get_price_for_quote_volume(is_buy, value)
-            result.query_volume, result.result_price = value, answer.result_price
-            result.result_quote_volume = answer.result_volume
-        elif kind == "quote_volume_for_price":
-            answer = book.get_quote_volume_for_price(is_buy, value)
-            result.query_price, result.result_quote_volume = value, answer.result_volume
-            result.result_price = answer.result_price
-        else:  # pragma: no cover - the routes name the kinds
-            raise ValueError(kind)
+        setattr(result, asked, value)
+        setattr(result, price_field, answer.result_price)
+        setattr(result, volume_field, answer.result_volume)
         return _finite(result)
 
     async def prices(self, name: str, pairs: list[str]) -> dict[str, float]:
