@@ -244,7 +244,7 @@ class HbdeskSimExchange(ExchangePyBase):
         return None  # the venue runs on this process's clock
 
     async def _initialize_trading_pair_symbol_map(self) -> None:
-        self._set_trading_pair_symbol_map(bidict({pair: pair for pair in self.venue.market.pairs}))
+        self._initialize_trading_pair_symbols_from_exchange_info({})
 
     async def _update_trading_rules(self) -> None:
         self._trading_rules.clear()
@@ -266,6 +266,7 @@ class HbdeskSimExchange(ExchangePyBase):
         ]
 
     def _initialize_trading_pair_symbols_from_exchange_info(self, exchange_info: dict[str, Any]) -> None:
+        # The venue names its pairs as hummingbot does.
         self._set_trading_pair_symbol_map(bidict({pair: pair for pair in self.venue.market.pairs}))
 
     async def _update_trading_fees(self) -> None:

@@ -147,12 +147,6 @@ class SimVenue:
         except KeyError:
             raise UnknownOrder(f"order {exchange_order_id} does not exist") from None
 
-    def find_client_order(self, account: str, client_order_id: str) -> VenueOrder:
-        for order in self._orders.values():
-            if order.account == account and order.client_order_id == client_order_id:
-                return order
-        raise UnknownOrder(f"order {client_order_id} does not exist")
-
     def fills(self, exchange_order_id: str) -> list[VenueFill]:
         return list(self._fills.get(exchange_order_id, ()))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from hbdesk.kernel.errors import InvalidInput, NotFound
@@ -53,7 +53,7 @@ def check_name(value: str, label: str) -> str:
 class AccountsService:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
-        self._counts = (0, 0)
+        self._credential_count = 0
         # The account names, in creation order: read on every request, so kept in memory and
         # updated after each committed change (this process is the database's only writer).
         self._names: list[str] = []
@@ -67,7 +67,7 @@ class AccountsService:
             if await session.get(Account, MASTER_ACCOUNT) is None:
                 session.add(Account(name=MASTER_ACCOUNT))
         await self._load_names()
-        await self._recount()
+        await self._count_credentials()
 
     # -- accounts -------------------------------------------------------------------------------
 
@@ -190,19 +190,17 @@ class AccountsService:
 
     # -- status ---------------------------------------------------------------------------------
 
-    async def _recount(self) -> None:
+    async def _count_credentials(self) -> None:
         async with self.kernel.db.session() as session:
-            accounts = len((await session.scalars(select(Account.name))).all())
-            credentials = len((await session.scalars(select(Credential.connector_name))).all())
-        self._counts = (accounts, credentials)
+            self._credential_count = await session.scalar(select(func.count()).select_from(Credential)) or 0
 
     async def _changed(self, account_name: str, connector_name: str | None = None) -> None:
         await self._load_names()
-        await self._recount()
+        await self._count_credentials()
         self.kernel.bus.publish(AccountsChanged(account_name, connector_name))
 
     def status_line(self) -> str:
-        accounts, credentials = self._counts
+        accounts, credentials = len(self._names), self._credential_count
         return (
             f"{accounts} account{'s' * (accounts != 1)}, {credentials} credential{'s' * (credentials != 1)}"
         )

@@ -80,14 +80,11 @@ def _fields(config: Any) -> tuple[CredentialField, ...]:
 
 async def verify(spec: ConnectorSpec, values: dict[str, str]) -> Verification:
     """Ask the exchange for the account's balances with these keys."""
-
-    # The import is slow and may run in a thread; the connector itself must be built on the
-    # event loop, whose primitives it creates.
     connector = await build_connector(spec.name, values, [], trading_required=True)
     try:
         await connector._update_balances()
     except TimeoutError:
-        raise
+        raise  # the catalog reports it with its own time limit
     except Exception as exc:  # connectors raise bare IOError/Exception for every failure
         return classify(exc)
     finally:

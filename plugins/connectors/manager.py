@@ -86,15 +86,10 @@ class ConnectorManager:
         if not connector.is_trading_required:
             return  # a data connector is usable as soon as it runs; each pair is awaited when added
         try:
-            await asyncio.wait_for(self._until_ready(connector), self.timeout)
+            await asyncio.wait_for(until(lambda: connector.ready), self.timeout)
         except TimeoutError:
             await self._stop(connector)
             raise Unavailable(f"{name} cannot be reached: not ready within {self.timeout:g} s") from None
-
-    @staticmethod
-    async def _until_ready(connector: Any) -> None:
-        while not connector.ready:
-            await asyncio.sleep(0.05)
 
     async def ask(self, name: str, call: Any) -> Any:
         """Await one request to an exchange, bounded by the timeout, failures told as 503s."""
@@ -148,3 +143,9 @@ class ConnectorManager:
         if self._clock is not None:
             self._clock.__exit__(None, None, None)
         self._clock = None
+
+
+async def until(condition: Callable[[], bool], interval: float = 0.05) -> None:
+    """Return once ``condition()`` holds; callers bound the wait with a timeout."""
+    while not condition():
+        await asyncio.sleep(interval)

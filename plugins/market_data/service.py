@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any
 
 from hbdesk.kernel.errors import InvalidInput, Unavailable
+from hbdesk_plugins.connectors.manager import until
 from hbdesk_plugins.market_data.models import (
     CandleModel,
     OrderBookLevel,
@@ -195,7 +196,7 @@ class MarketDataService:
             feed.start()
             self._candle_feeds[key] = feed
         try:
-            await self.manager.ask(name, _until(lambda: feed.ready))
+            await self.manager.ask(name, until(lambda: feed.ready))
         except Unavailable:
             feed.stop()
             self._candle_feeds.pop(key, None)
@@ -285,11 +286,6 @@ class MarketDataService:
 
 def _mid(book: Any) -> float:
     return (float(book.get_price(True)) + float(book.get_price(False))) / 2
-
-
-async def _until(condition: Any) -> None:
-    while not condition():
-        await asyncio.sleep(0.05)
 
 
 def _finite(result: OrderBookQueryResult) -> OrderBookQueryResult:

@@ -14,12 +14,6 @@ from tests.server import Served
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-async def client(served: Served):
-    async with HummingbotAPIClient(served.url, "admin", PASSWORD) as api:
-        yield api
-
-
 async def test_accounts_lifecycle_through_the_client(client: HummingbotAPIClient) -> None:
     accounts = client.accounts
     assert "master_account" in await accounts.list_accounts()

@@ -6,16 +6,7 @@ import aiohttp
 import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
-from tests.helpers import PASSWORD
-from tests.server import Served
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def client(served: Served):
-    async with HummingbotAPIClient(served.url, "admin", PASSWORD) as api:
-        yield api
 
 
 async def test_market_data_routes_through_the_client(client: HummingbotAPIClient) -> None:
