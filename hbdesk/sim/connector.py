@@ -17,7 +17,7 @@ from typing import Any
 from bidict import bidict
 from hummingbot.connector.exchange_py_base import ExchangePyBase
 from hummingbot.connector.trading_rule import TradingRule
-from hummingbot.core.data_type.common import OrderType, TradeType
+from hummingbot.core.data_type.common import OrderType, PositionAction, TradeType
 from hummingbot.core.data_type.in_flight_order import InFlightOrder, OrderState, OrderUpdate, TradeUpdate
 from hummingbot.core.data_type.order_book_message import OrderBookMessage, OrderBookMessageType
 from hummingbot.core.data_type.order_book_tracker_data_source import OrderBookTrackerDataSource
@@ -156,8 +156,14 @@ class SimUserStreamDataSource(UserStreamTrackerDataSource):
             unsubscribe()
 
 
-class HbdeskSimExchange(ExchangePyBase):
+class SimConnectorMixin:
+    """What the spot and the perpetual sim connectors share: the venue is their exchange.
+
+    Listed before hummingbot's base class, so its methods are the ones the base class calls.
+    """
+
     web_utils = None
+    venue: SimVenue
 
     def __init__(
         self,
@@ -178,10 +184,6 @@ class HbdeskSimExchange(ExchangePyBase):
     # -- identity -------------------------------------------------------------------------------
 
     @property
-    def name(self) -> str:
-        return CONNECTOR_NAME
-
-    @property
     def authenticator(self) -> Any:
         return None
 
@@ -196,10 +198,6 @@ class HbdeskSimExchange(ExchangePyBase):
     @property
     def client_order_id_max_length(self) -> int:
         return 36
-
-    @property
-    def client_order_id_prefix(self) -> str:
-        return "HBS"
 
     @property
     def trading_rules_request_path(self) -> str:
@@ -290,12 +288,21 @@ class HbdeskSimExchange(ExchangePyBase):
         trade_type: TradeType,
         order_type: OrderType,
         price: Decimal,
+        position_action: PositionAction = PositionAction.NIL,
         **kwargs: Any,
     ) -> tuple[str, float]:
         now = self._now()
         limit = None if order_type == OrderType.MARKET else price
         order = self.venue.place(
-            self.account, order_id, trading_pair, trade_type.name, order_type.name, amount, limit, now
+            self.account,
+            order_id,
+            trading_pair,
+            trade_type.name,
+            order_type.name,
+            amount,
+            limit,
+            now,
+            position_action=position_action.name,
         )
         return order.exchange_order_id, now
 
@@ -303,22 +310,6 @@ class HbdeskSimExchange(ExchangePyBase):
         exchange_order_id = await tracked_order.get_exchange_order_id()
         self.venue.cancel(self.account, exchange_order_id, self._now())
         return True
-
-    def _get_fee(
-        self,
-        base_currency: str,
-        quote_currency: str,
-        order_type: OrderType,
-        order_side: TradeType,
-        amount: Decimal,
-        price: Decimal = Decimal("nan"),
-        is_maker: bool | None = None,
-    ) -> TradeFeeBase:
-        maker = is_maker if is_maker is not None else order_type is OrderType.LIMIT_MAKER
-        percent = self.venue.maker_fee if maker else self.venue.taker_fee
-        return TradeFeeBase.new_spot_fee(
-            self.trade_fee_schema(), order_side, percent=percent, percent_token=quote_currency
-        )
 
     async def _all_trade_updates_for_order(self, order: InFlightOrder) -> list[TradeUpdate]:
         exchange_order_id = await order.get_exchange_order_id()
@@ -347,9 +338,6 @@ class HbdeskSimExchange(ExchangePyBase):
     def _create_web_assistants_factory(self) -> WebAssistantsFactory:
         return WebAssistantsFactory(throttler=self._throttler)
 
-    def _create_order_book_data_source(self) -> OrderBookTrackerDataSource:
-        return SimOrderBookDataSource(self.trading_pairs, self.venue.market, self._now)
-
     def _create_user_stream_data_source(self) -> UserStreamTrackerDataSource:
         return SimUserStreamDataSource(self.venue, self.account, self._now)
 
@@ -362,7 +350,7 @@ class HbdeskSimExchange(ExchangePyBase):
                     tracked = self._order_tracker.all_fillable_orders.get(payload.client_order_id)
                     if tracked is not None:
                         self._order_tracker.process_trade_update(self._trade_update(payload, tracked))
-                else:
+                elif kind == "order":
                     tracked = self._order_tracker.all_updatable_orders.get(payload.client_order_id)
                     if tracked is not None:
                         self._order_tracker.process_order_update(
@@ -374,22 +362,20 @@ class HbdeskSimExchange(ExchangePyBase):
                                 exchange_order_id=payload.exchange_order_id,
                             )
                         )
-                await self._update_balances()
+                await self._after_venue_event(kind)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 self.logger().exception("unexpected error processing a simulated venue event")
 
+    async def _after_venue_event(self, kind: str) -> None:
+        await self._update_balances()
+
+    def _fill_fee(self, fill: VenueFill, order: InFlightOrder) -> TradeFeeBase:
+        raise NotImplementedError
+
     def _trade_update(self, fill: VenueFill, order: InFlightOrder) -> TradeUpdate:
-        fee = (
-            AddedToCostTradeFee(flat_fees=[TokenAmount(fill.fee_asset, fill.fee)])
-            if fill.side == "BUY"
-            else (
-                TradeFeeBase.new_spot_fee(
-                    self.trade_fee_schema(), TradeType.SELL, flat_fees=[TokenAmount(fill.fee_asset, fill.fee)]
-                )
-            )
-        )
+        fee = self._fill_fee(fill, order)
         return TradeUpdate(
             trade_id=fill.trade_id,
             client_order_id=fill.client_order_id,
@@ -402,3 +388,38 @@ class HbdeskSimExchange(ExchangePyBase):
             fee=fee,
             is_taker=not fill.is_maker,
         )
+
+
+class HbdeskSimExchange(SimConnectorMixin, ExchangePyBase):
+    @property
+    def name(self) -> str:
+        return CONNECTOR_NAME
+
+    @property
+    def client_order_id_prefix(self) -> str:
+        return "HBS"
+
+    def _get_fee(
+        self,
+        base_currency: str,
+        quote_currency: str,
+        order_type: OrderType,
+        order_side: TradeType,
+        amount: Decimal,
+        price: Decimal = Decimal("nan"),
+        is_maker: bool | None = None,
+    ) -> TradeFeeBase:
+        maker = is_maker if is_maker is not None else order_type is OrderType.LIMIT_MAKER
+        percent = self.venue.maker_fee if maker else self.venue.taker_fee
+        return TradeFeeBase.new_spot_fee(
+            self.trade_fee_schema(), order_side, percent=percent, percent_token=quote_currency
+        )
+
+    def _fill_fee(self, fill: VenueFill, order: InFlightOrder) -> TradeFeeBase:
+        paid = [TokenAmount(fill.fee_asset, fill.fee)]
+        if fill.side == "BUY":
+            return AddedToCostTradeFee(flat_fees=paid)
+        return TradeFeeBase.new_spot_fee(self.trade_fee_schema(), TradeType.SELL, flat_fees=paid)
+
+    def _create_order_book_data_source(self) -> OrderBookTrackerDataSource:
+        return SimOrderBookDataSource(self.trading_pairs, self.venue.market, self._now)

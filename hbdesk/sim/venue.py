@@ -21,6 +21,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from hbdesk.sim.market import SimMarket
 
@@ -50,6 +51,7 @@ class VenueOrder:
     status: str = "OPEN"  # OPEN, PARTIALLY_FILLED, FILLED, CANCELED
     filled: Decimal = ZERO
     updated: float = 0.0
+    position_action: str = "NIL"  # perpetual only: "OPEN" or "CLOSE" (HEDGE mode), "NIL" otherwise
 
     @property
     def remaining(self) -> Decimal:
@@ -76,7 +78,8 @@ class VenueFill:
     timestamp: float
 
 
-Listener = Callable[[str, VenueOrder | VenueFill], None]  # ("order" | "fill", payload)
+# (kind, payload): "order" or "fill" here; the perpetual venue adds "position" and "funding".
+Listener = Callable[[str, Any], None]
 
 
 @dataclass
@@ -96,6 +99,7 @@ class SimVenue:
         self._fills: dict[str, list[VenueFill]] = {}
         self._ids = itertools.count(1)
         self._listeners: list[Listener] = []
+        self._now: float | None = None  # the latest time the venue was told of
 
     # -- accounts -------------------------------------------------------------------------------
 
@@ -117,13 +121,18 @@ class SimVenue:
         locked: dict[str, Decimal] = {}
         for order in self._orders.values():
             if order.account == account and order.is_open and order.price is not None:
-                spec = self.market.spec(order.trading_pair)
-                if order.side == "BUY":
-                    value = order.remaining * order.price * (1 + self.maker_fee)
-                    locked[spec.quote] = locked.get(spec.quote, ZERO) + value
-                else:
-                    locked[spec.base] = locked.get(spec.base, ZERO) + order.remaining
+                lock = self._order_lock(order)
+                if lock is not None:
+                    asset, amount = lock
+                    locked[asset] = locked.get(asset, ZERO) + amount
         return locked
+
+    def _order_lock(self, order: VenueOrder) -> tuple[str, Decimal] | None:
+        """What a resting order holds back: the quote it may spend, or the base it may sell."""
+        spec = self.market.spec(order.trading_pair)
+        if order.side == "BUY":
+            return spec.quote, order.remaining * order.price * (1 + self.maker_fee)  # type: ignore[operator]
+        return spec.base, order.remaining
 
     def _move(self, account: str, asset: str, delta: Decimal) -> None:
         balances = self._accounts.setdefault(account, Account()).balances
@@ -163,7 +172,9 @@ class SimVenue:
         amount: Decimal,
         price: Decimal | None,
         now: float,
+        position_action: str = "NIL",
     ) -> VenueOrder:
+        self._now = now
         spec = self.market.spec(trading_pair)
         if side not in ("BUY", "SELL"):
             raise VenueError(f"unknown side {side}")
@@ -184,7 +195,6 @@ class SimVenue:
         crosses = _crossing(side, opposite, price)
         if order_type == "LIMIT_MAKER" and crosses:
             raise VenueError("LIMIT_MAKER order would take liquidity")
-        self._check_funds(account, spec, side, amount, price, opposite)
         order = VenueOrder(
             f"SIM-{next(self._ids)}",
             client_order_id,
@@ -196,7 +206,9 @@ class SimVenue:
             price,
             created=now,
             updated=now,
+            position_action=position_action,
         )
+        self._check_order(order, opposite)
         self._orders[order.exchange_order_id] = order
         self._emit("order", order)
         if crosses:
@@ -219,6 +231,7 @@ class SimVenue:
 
     def step(self, now: float) -> None:
         """Let the market reach resting orders: fill what it crosses, as maker."""
+        self._now = now
         by_pair: dict[str, list[VenueOrder]] = {}
         for order in self._orders.values():
             if order.is_open and order.price is not None:
@@ -236,7 +249,10 @@ class SimVenue:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _check_funds(self, account, spec, side, amount, price, opposite) -> None:  # type: ignore[no-untyped-def]
+    def _check_order(self, order: VenueOrder, opposite: list[tuple[float, float]]) -> None:
+        """Refuse an order the account cannot pay for (a subclass adds its own rules)."""
+        account, side, amount, price = order.account, order.side, order.amount, order.price
+        spec = self.market.spec(order.trading_pair)
         if side == "BUY":
             if price is not None:
                 needed = amount * price * (1 + max(self.maker_fee, self.taker_fee))
@@ -265,14 +281,8 @@ class SimVenue:
         quantity = _floor(quantity, spec.size_step)
         if quantity <= 0:
             return
-        value = price * quantity
-        fee = value * (self.maker_fee if is_maker else self.taker_fee)
-        if order.side == "BUY":
-            self._move(order.account, spec.quote, -(value + fee))
-            self._move(order.account, spec.base, quantity)
-        else:
-            self._move(order.account, spec.base, -quantity)
-            self._move(order.account, spec.quote, value - fee)
+        fee = price * quantity * (self.maker_fee if is_maker else self.taker_fee)
+        self._settle(order, price, quantity, fee)
         order.filled += quantity
         order.status = "FILLED" if order.remaining <= 0 else "PARTIALLY_FILLED"
         order.updated = now
@@ -293,6 +303,17 @@ class SimVenue:
         self._fills.setdefault(order.exchange_order_id, []).append(fill)
         self._emit("fill", fill)
         self._emit("order", order)
+
+    def _settle(self, order: VenueOrder, price: Decimal, quantity: Decimal, fee: Decimal) -> None:
+        """Move what a fill exchanges: base against quote, the fee in quote."""
+        spec = self.market.spec(order.trading_pair)
+        value = price * quantity
+        if order.side == "BUY":
+            self._move(order.account, spec.quote, -(value + fee))
+            self._move(order.account, spec.base, quantity)
+        else:
+            self._move(order.account, spec.base, -quantity)
+            self._move(order.account, spec.quote, value - fee)
 
 
 def _floor(value: Decimal, step: Decimal) -> Decimal:

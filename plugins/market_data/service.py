@@ -23,7 +23,7 @@ from hbdesk_plugins.market_data.models import (
 
 log = logging.getLogger(__name__)
 
-SIM = "hbdesk_sim"
+SIM_CONNECTORS = ("hbdesk_sim", "hbdesk_sim_perpetual")  # both trade the one simulated market
 MAX_HISTORICAL = 10_000  # candles one historical request may return
 
 # kind → (OrderBook method, the field the request fills, where its price and volume answers go)
@@ -66,7 +66,7 @@ class MarketDataService:
         return self.kernel.service("connector_manager")
 
     def _sim_market(self, name: str) -> Any:
-        if name == SIM and self.kernel.has_service("sim"):
+        if name in SIM_CONNECTORS and self.kernel.has_service("sim"):
             return self.kernel.service("sim").market
         return None
 
@@ -174,7 +174,7 @@ class MarketDataService:
     def candle_connectors(self) -> list[str]:
         from hummingbot.data_feed.candles_feed.candles_factory import CandlesFactory
 
-        return sorted({SIM, *CandlesFactory._candles_map})
+        return sorted({*SIM_CONNECTORS, *CandlesFactory._candles_map})
 
     def _new_feed(self, name: str, pair: str, interval: str, max_records: int) -> Any:
         from hummingbot.data_feed.candles_feed.candles_factory import CandlesFactory

@@ -1,4 +1,4 @@
-"""The simulated exchange as a kernel service: the market, the venue and its matching loop."""
+"""The simulated exchange as a kernel service: one market, a spot and a perpetual venue on it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import asyncio
 from typing import Any
 
 from hbdesk.sim.market import SimMarket
+from hbdesk.sim.perpetual import SimPerpVenue
 from hbdesk.sim.venue import SimVenue
 
 SPOT = "hbdesk_sim"
+PERPETUAL = "hbdesk_sim_perpetual"
 MASTER_ACCOUNT = "master_account"
 
 
@@ -18,26 +20,51 @@ class SimService:
         self.settings = kernel.settings.section("sim")
         self.market = SimMarket(self.settings.seed)
         self.venue = SimVenue(self.market)
+        self.perpetual = SimPerpVenue(self.market, funding_interval=self.settings.funding_interval)
         for asset, amount in self.settings.funding.items():
             self.venue.fund(MASTER_ACCOUNT, asset, amount)
+        for asset, amount in self.settings.perpetual_funding.items():
+            self.perpetual.fund(MASTER_ACCOUNT, asset, amount)
+
+    def venue_of(self, name: str) -> SimVenue | None:
+        return {SPOT: self.venue, PERPETUAL: self.perpetual}.get(name)
 
     async def start(self) -> None:
         from hbdesk_plugins.connectors.specs import ConnectorSpec
 
-        self.kernel.service("connectors").register(ConnectorSpec(SPOT, "spot"))
-        self.kernel.service("connector_manager").register_factory(SPOT, self.connector)
+        catalog = self.kernel.service("connectors")
+        manager = self.kernel.service("connector_manager")
+        catalog.register(ConnectorSpec(SPOT, "spot"))
+        catalog.register(ConnectorSpec(PERPETUAL, "perpetual"))
+        manager.register_factory(SPOT, self.spot_connector)
+        manager.register_factory(PERPETUAL, self.perpetual_connector)
         self.kernel.spawn(self._match(), name="sim matching")
 
     async def _match(self) -> None:
         while True:
-            self.venue.step(self.kernel.clock())
+            now = self.kernel.clock()
+            self.venue.step(now)
+            self.perpetual.step(now)
             await asyncio.sleep(self.settings.step_interval)
 
-    def connector(self, account: str | None, trading_pairs: list[str], trading_required: bool) -> Any:
+    def spot_connector(self, account: str | None, trading_pairs: list[str], trading_required: bool) -> Any:
         from hbdesk.sim.connector import HbdeskSimExchange
 
         return HbdeskSimExchange(
             self.venue,
+            account or MASTER_ACCOUNT,
+            trading_pairs or None,
+            trading_required=trading_required,
+            clock=self.kernel.clock,
+        )
+
+    def perpetual_connector(
+        self, account: str | None, trading_pairs: list[str], trading_required: bool
+    ) -> Any:
+        from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+
+        return HbdeskSimPerpetualDerivative(
+            self.perpetual,
             account or MASTER_ACCOUNT,
             trading_pairs or None,
             trading_required=trading_required,

@@ -21,3 +21,10 @@ class SimSettings(PluginSettings):
         },
         description="What master_account starts with on the simulated exchange.",
     )
+    perpetual_funding: dict[str, Decimal] = Field(
+        default_factory=lambda: {"USDT": Decimal("100000")},
+        description="The collateral master_account starts with on the simulated perpetual exchange.",
+    )
+    funding_interval: int = Field(
+        8 * 3600, gt=0, description="Seconds between two funding payments on the perpetual exchange."
+    )

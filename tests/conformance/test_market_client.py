@@ -59,3 +59,14 @@ async def test_the_websocket_through_the_clients_helper(client: HummingbotAPICli
         assert message["type"] == "candles" and len(message["data"]) == 10
         with pytest.raises(RuntimeError, match="Unknown trading pair"):
             await ws.subscribe_trades("hbdesk_sim", "NOPE-USDT")
+
+
+async def test_perpetual_funding_through_the_client(client: HummingbotAPIClient) -> None:
+    assert "hbdesk_sim_perpetual" in await client.connectors.list_connectors()
+    info = await client.market_data.get_funding_info("hbdesk_sim_perpetual", "BTC-USDT")
+    assert info["trading_pair"] == "BTC-USDT"
+    assert -0.0075 <= info["funding_rate"] <= 0.0075
+    assert info["next_funding_time"] % 3600 == 0 and info["mark_price"] > 0
+    with pytest.raises(aiohttp.ClientResponseError) as spot:
+        await client.market_data.get_funding_info("hbdesk_sim", "BTC-USDT")
+    assert spot.value.status == 400

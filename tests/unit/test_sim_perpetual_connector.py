@@ -1,0 +1,137 @@
+"""hbdesk_sim_perpetual as hummingbot sees it: positions, leverage, position modes and funding
+reach a PerpetualDerivativePyBase through the methods and events a live perpetual uses."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hbdesk.sim.market import SimMarket
+from hbdesk.sim.perpetual import SimPerpVenue
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.hummingbot_catalog
+START = 1_763_700_000.0
+D = Decimal
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def perp(tmp_path: Path) -> AsyncIterator[tuple]:
+    from hummingbot.core.clock import Clock, ClockMode
+    from hummingbot.core.event.event_forwarder import SourceInfoEventForwarder
+    from hummingbot.core.event.events import AccountEvent, MarketEvent
+
+    from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+    from hbdesk_plugins.connectors import hummingbot_host
+
+    hummingbot_host.install(tmp_path)
+    clock = FakeClock()
+    venue = SimPerpVenue(SimMarket(31), funding_interval=3600)
+    venue.fund("master_account", "USDT", D("100000"))
+    venue.step(clock.now)
+    connector = HbdeskSimPerpetualDerivative(venue, "master_account", ["BTC-USDT", "ETH-USDT"], clock=clock)
+    events: list[tuple[str, object]] = []
+    forwarder = SourceInfoEventForwarder(lambda tag, _source, event: events.append((tag, event)))
+    for event in (*MarketEvent, *AccountEvent):
+        connector.add_listener(event, forwarder)
+    ticker = Clock(ClockMode.REALTIME, tick_size=0.05)
+    ticker.add_iterator(connector)
+    await connector.start_network()
+    with ticker:
+        running = asyncio.ensure_future(ticker.run())
+        await wait_for(lambda: connector.ready, timeout=20)
+        yield connector, venue, clock, events
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+    await connector.stop_network()
+
+
+async def test_funding_info_and_collateral_are_ready(perp: tuple) -> None:
+    connector, venue, clock, _events = perp
+    info = connector.get_funding_info("BTC-USDT")
+    funding = venue.funding("BTC-USDT", clock())
+    assert (info.rate, info.next_funding_utc_timestamp) == (funding.rate, int(funding.next_funding_time))
+    assert info.mark_price == venue.mark_price("BTC-USDT", clock())
+    assert connector.get_buy_collateral_token("BTC-USDT") == "USDT"
+    assert connector.get_balance("USDT") == D("100000")
+
+
+async def test_an_open_long_becomes_a_position_with_its_leverage(perp: tuple) -> None:
+    connector, _venue, _clock, events = perp
+    from hummingbot.core.data_type.common import OrderType, PositionAction, PositionSide
+
+    connector.set_leverage("BTC-USDT", 5)
+    await wait_for(lambda: connector.get_leverage("BTC-USDT") == 5)
+    connector.buy("BTC-USDT", D("0.2"), OrderType.MARKET, position_action=PositionAction.OPEN)
+    await wait_for(lambda: "BTC-USDT" in connector.account_positions)
+    position = connector.account_positions["BTC-USDT"]
+    assert (position.position_side, position.amount, position.leverage) == (PositionSide.LONG, D("0.2"), 5)
+    fill = next(event for tag, event in events if getattr(event, "trade_fee", None) is not None)
+    assert position.entry_price == fill.price
+    assert fill.trade_fee.flat_fees[0].amount == fill.price * D("0.2") * D("0.0005")
+
+    connector.sell("BTC-USDT", D("0.2"), OrderType.MARKET, position_action=PositionAction.CLOSE)
+    await wait_for(lambda: not connector.account_positions)
+
+
+async def test_hedge_mode_is_set_on_the_venue_and_keeps_both_sides(perp: tuple) -> None:
+    connector, venue, _clock, _events = perp
+    from hummingbot.core.data_type.common import OrderType, PositionAction, PositionMode
+
+    connector.set_position_mode(PositionMode.HEDGE)
+    await wait_for(lambda: connector.position_mode == PositionMode.HEDGE)
+    assert venue.position_mode("master_account") == "HEDGE"
+    connector.buy("ETH-USDT", D("1"), OrderType.MARKET, position_action=PositionAction.OPEN)
+    connector.sell("ETH-USDT", D("2"), OrderType.MARKET, position_action=PositionAction.OPEN)
+    await wait_for(lambda: len(connector.account_positions) == 2)
+    amounts = {key: p.amount for key, p in connector.account_positions.items()}
+    assert amounts == {"ETH-USDTLONG": D("1"), "ETH-USDTSHORT": D("-2")}
+
+
+async def test_a_refused_mode_change_fires_the_failure_event(perp: tuple) -> None:
+    connector, _venue, _clock, events = perp
+    from hummingbot.core.data_type.common import OrderType, PositionAction, PositionMode
+    from hummingbot.core.event.events import AccountEvent
+
+    connector.buy("BTC-USDT", D("0.01"), OrderType.MARKET, position_action=PositionAction.OPEN)
+    await wait_for(lambda: "BTC-USDT" in connector.account_positions)
+    connector.set_position_mode(PositionMode.HEDGE)
+    failed = AccountEvent.PositionModeChangeFailed.value
+    await wait_for(lambda: any(tag == failed for tag, _ in events))
+    assert connector.position_mode == PositionMode.ONEWAY
+    message = next(event.message for tag, event in events if tag == failed)
+    assert "positions are open" in message
+
+
+async def test_funding_payments_reach_hummingbot_as_events(perp: tuple) -> None:
+    connector, venue, clock, events = perp
+    from hummingbot.core.data_type.common import OrderType, PositionAction
+    from hummingbot.core.event.events import MarketEvent
+
+    connector.sell("BTC-USDT", D("0.1"), OrderType.MARKET, position_action=PositionAction.OPEN)
+    await wait_for(lambda: "BTC-USDT" in connector.account_positions)
+    funding_time = connector.get_funding_info("BTC-USDT").next_funding_utc_timestamp
+    clock.now = funding_time + 1
+    venue.step(clock.now)
+    completed = MarketEvent.FundingPaymentCompleted.value
+    await wait_for(lambda: any(tag == completed for tag, _ in events), timeout=5)
+    payment = next(event for tag, event in events if tag == completed)
+    [paid] = venue.funding_payments("master_account")
+    assert (payment.trading_pair, payment.amount, payment.funding_rate) == (
+        "BTC-USDT",
+        paid.amount,
+        paid.rate,
+    )
+    await wait_for(lambda: connector.get_balance("USDT") == venue.balances("master_account")["USDT"][0])
