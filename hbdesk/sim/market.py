@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from hbdesk.sim.noise import normal, stream_key, uniform
+from hbdesk.sim.noise import Floats, normal, stream_key, uniform
 from hbdesk.sim.path import PricePath
 
 INTERVALS: dict[str, int] = {
@@ -32,6 +32,7 @@ INTERVALS: dict[str, int] = {
 }
 SAMPLES_PER_CANDLE = 60  # prices looked at within one candle to find its high and low
 BOOK_REFRESH = 0.1  # seconds during which a book snapshot's sizes stay the same
+ASK_DRAWS = 2048  # where a frame's ask-size draws start (the deepest book is shallower than this)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class SimMarket:
     def __init__(self, seed: int, pairs: tuple[PairSpec, ...] = DEFAULT_PAIRS) -> None:
         self.seed = seed
         self.pairs = {spec.trading_pair: spec for spec in pairs}
+        self._frames: dict[str, tuple[int, int, tuple[float, Floats, Floats]]] = {}  # pair → last frame
         self._paths = {
             name: PricePath(seed, name, spec.anchor, spec.volatility) for name, spec in self.pairs.items()
         }
@@ -190,30 +192,39 @@ class SimMarket:
         mid = self._paths[trading_pair].price(at)
         tick = float(spec.tick)
         frame = np.int64(math.floor(at / BOOK_REFRESH))
-        key = stream_key(self.seed, trading_pair, "book")
-        draw = uniform(key, np.arange(frame * 4096, frame * 4096 + 2 * depth + 1, dtype=np.int64))
-        spread = max(2 * tick, mid * spec.spread_bps / 10_000 * (0.6 + 0.8 * draw[0]))
+        spread_draw, bid_draws, ask_draws = self._book_draws(trading_pair, int(frame), depth)
+        spread = max(2 * tick, mid * spec.spread_bps / 10_000 * (0.6 + 0.8 * spread_draw))
         best_bid = math.floor((mid - spread / 2) / tick) * tick
         best_ask = max(math.ceil((mid + spread / 2) / tick) * tick, best_bid + tick)
         levels = np.arange(depth, dtype=np.float64)
         gaps = np.cumsum(1 + np.floor(levels * 0.35)) - 1  # ticks from the best level, widening
         step = max(tick, mid * 0.00005)
         base_amount = spec.top_depth_quote / mid
-        bid_amounts = base_amount * (1 + 0.12 * levels) * (0.3 + 1.4 * draw[1 : depth + 1])
-        ask_amounts = base_amount * (1 + 0.12 * levels) * (0.3 + 1.4 * draw[depth + 1 :])
-        size = float(spec.size_step)
+        bid_amounts = base_amount * (1 + 0.12 * levels) * (0.3 + 1.4 * bid_draws[:depth])
+        ask_amounts = base_amount * (1 + 0.12 * levels) * (0.3 + 1.4 * ask_draws[:depth])
         return Book(
             trading_pair,
             at,
-            bids=[
-                (_round(best_bid - g * step, tick), _round(a, size))
-                for g, a in zip(gaps, bid_amounts, strict=True)
-            ],
-            asks=[
-                (_round(best_ask + g * step, tick), _round(a, size))
-                for g, a in zip(gaps, ask_amounts, strict=True)
-            ],
+            bids=_levels(best_bid - gaps * step, bid_amounts, spec),
+            asks=_levels(best_ask + gaps * step, ask_amounts, spec),
         )
+
+    def _book_draws(self, trading_pair: str, frame: int, depth: int) -> tuple[float, Floats, Floats]:
+        """The frame's draws: spread, then bid and ask sizes (each side from its own offset, so a
+        level's size does not depend on the depth asked). The last frame's draws are kept, as a
+        live book is asked for the same frame many times."""
+        cached = self._frames.get(trading_pair)
+        if cached is not None and cached[0] == frame and cached[1] >= depth:
+            return cached[2]
+        key = stream_key(self.seed, trading_pair, "book")
+        first = frame * 4096
+        indices = np.concatenate(
+            [np.arange(first, first + depth + 1), np.arange(first + ASK_DRAWS, first + ASK_DRAWS + depth)]
+        )
+        draws = uniform(key, indices.astype(np.int64))
+        value = (float(draws[0]), draws[1 : depth + 1], draws[depth + 1 :])
+        self._frames[trading_pair] = (frame, depth, value)
+        return value
 
     # -- trades ---------------------------------------------------------------------------------
 
@@ -243,3 +254,20 @@ class SimMarket:
 
 def _round(value: float, step: float) -> float:
     return round(round(value / step) * step, 12)
+
+
+def _levels(prices: np.ndarray, amounts: np.ndarray, spec: PairSpec) -> list[tuple[float, float]]:
+    return list(zip(_on_grid(prices, spec.tick), _on_grid(amounts, spec.size_step), strict=True))
+
+
+def _on_grid(values: np.ndarray, step: Decimal) -> list[float]:
+    """Each value rounded to a multiple of ``step``, as the float nearest that decimal.
+
+    Whole steps divided by a power of ten: IEEE division is correctly rounded, so 664785 / 100
+    is exactly float("6647.85"), with no trailing noise.
+    """
+    exponent = -step.as_tuple().exponent
+    places = max(0, int(exponent))
+    units = float(step.scaleb(places))  # the step in units of 10**-places (1 for 0.01, 5 for 0.05)
+    steps = np.rint(values / float(step))
+    return (steps * units / 10.0**places).tolist()

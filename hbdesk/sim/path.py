@@ -9,6 +9,7 @@ the price always returns towards its anchor.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,8 @@ class PricePath:
         self.volatility = volatility
         self.components = components
         self._keys = [stream_key(seed, name, "price", str(c.span)) for c in components]
+        self._weights = [c.phi ** np.arange(c.window, dtype=np.float64) for c in components]
+        self._lattice: dict[tuple[int, int], float] = {}  # (component, lattice index) → value
 
     def log_offsets(self, times: Floats) -> Floats:
         """Log-price minus log-anchor at each time (seconds since the epoch)."""
@@ -62,7 +65,27 @@ class PricePath:
         return self.anchor * np.exp(self.log_offsets(np.asarray(times, dtype=np.float64)))
 
     def price(self, time: float) -> float:
-        return float(self.prices(np.array([time]))[0])
+        """One price, as ``prices`` gives it; live books ask this many times a second, so the
+        lattice values it interpolates between are kept rather than drawn again."""
+        total = 0.0
+        for index, component in enumerate(self.components):
+            position = time / component.span
+            base = math.floor(position)
+            frac = position - base
+            total += self._point(index, base) * (1.0 - frac) + self._point(index, base + 1) * frac
+        return self.anchor * math.exp(total * self.volatility)
+
+    def _point(self, index: int, point: int) -> float:
+        value = self._lattice.get((index, point))
+        if value is None:
+            if len(self._lattice) > 4096:
+                self._lattice.clear()  # live use walks forward: old points are not asked again
+            component = self.components[index]
+            history = point - np.arange(component.window, dtype=np.int64)
+            draws = normal(self._keys[index], history) * component.innovation_scale
+            value = float(draws @ self._weights[index])
+            self._lattice[(index, point)] = value
+        return value
 
     @staticmethod
     def _component(component: Component, key: np.uint64, times: Floats) -> Floats:

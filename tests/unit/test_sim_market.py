@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -110,3 +111,19 @@ def test_trades_print_at_the_touch_within_the_range() -> None:
 def test_unknown_pairs_are_refused() -> None:
     with pytest.raises(UnknownPair):
         SimMarket(1).book("DOGE-USDT", NOW)
+
+
+def test_one_price_and_many_prices_agree() -> None:
+    from hbdesk.sim.path import PricePath
+
+    path = PricePath(9, "BTC-USDT", 65000.0)
+    times = np.array([NOW + k * 0.37 for k in range(200)] + [NOW - 86400 * 30])
+    assert [path.price(t) for t in times] == pytest.approx(path.prices(times).tolist(), rel=1e-12)
+
+
+def test_a_levels_size_does_not_depend_on_the_depth_asked() -> None:
+    market = SimMarket(3)
+    shallow, deep = market.book("ETH-USDT", NOW, 5), market.book("ETH-USDT", NOW, 200)
+    assert (shallow.bids, shallow.asks) == (deep.bids[:5], deep.asks[:5])
+    # No float noise: a price reads 3187.52, never 3187.5200000000004.
+    assert all(Decimal(repr(price)).as_tuple().exponent >= -2 for price, _ in deep.bids + deep.asks)
