@@ -52,6 +52,8 @@ class MarketDataService:
         self.settings = kernel.settings.section("market_data")
         self._last_read: dict[tuple[str, str, str], float] = {}  # (kind, connector, pair) → time
         self._candle_feeds: dict[tuple[str, str, str], Any] = {}
+        # (connector, pair) → (book version, depth, bids, asks)
+        self._book_levels: dict[tuple[str, str], tuple[Any, int, list[Any], list[Any]]] = {}
 
     async def start(self) -> None:
         self.kernel.spawn(self._sweep(), name="market data sweep")
@@ -95,18 +97,31 @@ class MarketDataService:
 
     async def order_book(self, name: str, pair: str, depth: int) -> OrderBookResponse:
         book = await self.book(name, pair)
-        return OrderBookResponse(
-            trading_pair=pair,
-            bids=[
-                OrderBookLevel(price=row.price, amount=row.amount)
-                for row in islice(book.bid_entries(), depth)
-            ],
-            asks=[
-                OrderBookLevel(price=row.price, amount=row.amount)
-                for row in islice(book.ask_entries(), depth)
-            ],
-            timestamp=self.kernel.clock(),
+        bids, asks = self._levels(name, pair, book, depth)
+        # The levels come straight from the book, already floats: nothing to validate.
+        return OrderBookResponse.model_construct(
+            trading_pair=pair, bids=bids, asks=asks, timestamp=self.kernel.clock()
         )
+
+    def _levels(
+        self, name: str, pair: str, book: Any, depth: int
+    ) -> tuple[list[OrderBookLevel], list[OrderBookLevel]]:
+        """The top ``depth`` levels of each side, kept until the book next changes: a book is
+        read far more often than it moves."""
+        version = (book.snapshot_uid, book.last_diff_uid)
+        cached = self._book_levels.get((name, pair))
+        if cached is not None and cached[0] == version and cached[1] >= depth:
+            return cached[2][:depth], cached[3][:depth]
+        bids = [
+            OrderBookLevel.model_construct(price=row.price, amount=row.amount)
+            for row in islice(book.bid_entries(), depth)
+        ]
+        asks = [
+            OrderBookLevel.model_construct(price=row.price, amount=row.amount)
+            for row in islice(book.ask_entries(), depth)
+        ]
+        self._book_levels[(name, pair)] = (version, depth, bids, asks)
+        return bids, asks
 
     async def query(
         self, name: str, pair: str, is_buy: bool, kind: str, value: float
