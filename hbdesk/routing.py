@@ -54,7 +54,8 @@ class Socket(Protocol):
 
     query: dict[str, str]
 
-    async def send(self, message: dict[str, Any]) -> None: ...
+    async def send(self, message: dict[str, Any] | str) -> None:
+        """Send a message: a dict is encoded as JSON; a str is JSON already and goes as it is."""
 
     async def receive(self) -> str | None:
         """The next text message, or None once the client has gone."""

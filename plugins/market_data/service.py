@@ -8,12 +8,15 @@ market directly (any range, any interval); other exchanges' from hummingbot's ca
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import AsyncIterator
 from itertools import islice
 from typing import Any
 
 from hbdesk.kernel.errors import InvalidInput, Unavailable
 from hbdesk_plugins.connectors.manager import until
+from hbdesk_plugins.market_data.book_watch import BookWatch
 from hbdesk_plugins.market_data.models import (
     CandleModel,
     OrderBookLevel,
@@ -53,6 +56,8 @@ class MarketDataService:
         self._last_read: dict[tuple[str, str, str], float] = {}  # (kind, connector, pair) → time
         self._candle_feeds: dict[tuple[str, str, str], Any] = {}
         # (connector, pair) → (book version, depth, bids, asks)
+        self._watches: dict[tuple[str, str], BookWatch] = {}
+        self._levels_json: dict[tuple[str, str, int], tuple[Any, str]] = {}
         self._book_levels: dict[tuple[str, str], tuple[Any, int, list[Any], list[Any]]] = {}
 
     async def start(self) -> None:
@@ -94,6 +99,30 @@ class MarketDataService:
         connector = await self.manager.public(name, [pair])
         self._touch("order_book", name, pair)
         return connector.get_order_book(pair)
+
+    def book_changes(self, name: str, pair: str) -> AsyncIterator[tuple[Any, float]]:
+        """The book and then each change of it, with the loop time each change was seen."""
+        watch = self._watches.get((name, pair))
+        if watch is None:
+            watch = self._watches[(name, pair)] = BookWatch(lambda: self.book(name, pair))
+        return watch.changes()
+
+    def levels_json(self, name: str, pair: str, book: Any, depth: int) -> str:
+        """The top ``depth`` levels as the JSON text ``{"bids": [[price, amount]], "asks": ...}``,
+        encoded once per change of the book and depth however many readers push it."""
+        version = (book.snapshot_uid, book.last_diff_uid)
+        cached = self._levels_json.get((name, pair, depth))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        bids, asks = self._levels(name, pair, book, depth)
+        text = json.dumps(
+            {
+                "bids": [[level.price, level.amount] for level in bids],
+                "asks": [[level.price, level.amount] for level in asks],
+            }
+        )
+        self._levels_json[(name, pair, depth)] = (version, text)
+        return text
 
     async def order_book(self, name: str, pair: str, depth: int) -> OrderBookResponse:
         book = await self.book(name, pair)

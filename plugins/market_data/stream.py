@@ -14,7 +14,7 @@ import asyncio
 import json
 import logging
 import uuid
-from itertools import islice
+from contextlib import aclosing
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
@@ -25,6 +25,7 @@ from hbdesk_plugins.market_data.models import Interval
 
 log = logging.getLogger(__name__)
 HEARTBEAT = 30.0
+THROTTLE_SLACK = 0.02  # seconds of jitter allowed between a book's changes before one waits
 
 
 class Subscribe(BaseModel):
@@ -50,7 +51,7 @@ class MarketDataSession:
     def service(self) -> Any:
         return self.kernel.service("market_data")
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: dict[str, Any] | str) -> None:
         async with self._send_lock:
             await self.socket.send(message)
 
@@ -145,6 +146,19 @@ class MarketDataSession:
             }
         )
 
+    async def push_encoded(self, kind: str, subscription_id: str, request: Subscribe, data: str) -> None:
+        """``push`` for data that is JSON text already (shared by every reader of a book)."""
+        head = json.dumps(
+            {
+                "type": kind,
+                "subscription_id": subscription_id,
+                "connector": request.connector,
+                "trading_pair": request.trading_pair,
+                "timestamp": self.kernel.clock(),
+            }
+        )
+        await self.send(f'{head[:-1]}, "data": {data}}}')
+
     async def _guarded(self, subscription_id: str, request: Subscribe, step: Any) -> None:
         """Run a subscription's loop; a failure is told to the client, not raised."""
         try:
@@ -178,17 +192,23 @@ class MarketDataSession:
 
     async def _order_book(self, subscription_id: str, request: Subscribe) -> None:
         async def loop() -> None:
+            clock = asyncio.get_running_loop()
             last: Any = None
-            while True:
-                book = await self.service.book(request.connector, request.trading_pair)
-                data = {
-                    "bids": [[row.price, row.amount] for row in islice(book.bid_entries(), request.depth)],
-                    "asks": [[row.price, row.amount] for row in islice(book.ask_entries(), request.depth)],
-                }
-                if data != last:  # only changes are sent
-                    await self.push("order_book", subscription_id, request, data)
+            changes = self.service.book_changes(request.connector, request.trading_pair)
+            async with aclosing(changes):  # the book stops being watched with its last reader
+                async for book, seen_at in changes:
+                    data = self.service.levels_json(
+                        request.connector, request.trading_pair, book, request.depth
+                    )
+                    if data == last:  # only changes are sent
+                        continue
+                    await self.push_encoded("order_book", subscription_id, request, data)
                     last = data
-                await asyncio.sleep(request.update_interval)
+                    # At most one push per update_interval, counted from when the change was seen
+                    # (not when this push went out), so a busy moment does not delay the next.
+                    rest = seen_at + request.update_interval - THROTTLE_SLACK - clock.time()
+                    if rest > 0:
+                        await asyncio.sleep(rest)
 
         await self._guarded(subscription_id, request, loop)
 

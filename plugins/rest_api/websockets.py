@@ -33,9 +33,9 @@ class AiohttpSocket:
     def closed(self) -> bool:
         return self._ws.closed
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: dict[str, Any] | str) -> None:
         if not self._ws.closed:
-            await self._ws.send_str(json.dumps(message))
+            await self._ws.send_str(message if isinstance(message, str) else json.dumps(message))
 
     async def receive(self) -> str | None:
         while True:
