@@ -17,7 +17,7 @@ make_snapshot = sim_connector.SimOrderBookDataSource._order_book_snapshot
 async def recorded_snapshot(self, trading_pair):  # type: ignore[no-untyped-def]
     message = await make_snapshot(self, trading_pair)
     if trading_pair == "BTC-USDT":
-        top = [message.content["bids"][:DEPTH], message.content["asks"][:DEPTH]]
+        top = [[list(level) for level in message.content[side][:DEPTH]] for side in ("bids", "asks")]
         print(json.dumps({"t": time.time(), "key": json.dumps(top)}), flush=True)
     return message
 

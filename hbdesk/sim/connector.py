@@ -20,6 +20,7 @@ from hummingbot.connector.trading_rule import TradingRule
 from hummingbot.core.data_type.common import OrderType, PositionAction, TradeType
 from hummingbot.core.data_type.in_flight_order import InFlightOrder, OrderState, OrderUpdate, TradeUpdate
 from hummingbot.core.data_type.order_book_message import OrderBookMessage, OrderBookMessageType
+from hummingbot.core.data_type.order_book_row import OrderBookRow
 from hummingbot.core.data_type.order_book_tracker_data_source import OrderBookTrackerDataSource
 from hummingbot.core.data_type.trade_fee import AddedToCostTradeFee, TokenAmount, TradeFeeBase, TradeFeeSchema
 from hummingbot.core.data_type.user_stream_tracker_data_source import UserStreamTrackerDataSource
@@ -37,6 +38,21 @@ STATES = {
 }
 Clock = Callable[[], float]
 STREAM_DELAY = 0.001  # seconds between the venue's change and the private stream's message
+
+
+class SimSnapshotMessage(OrderBookMessage):
+    """A snapshot whose rows are made straight from the sim's floats: hummingbot's own message
+    converts each level through ``float()`` again, which costs more than making the book."""
+
+    @property
+    def bids(self) -> list[OrderBookRow]:
+        update_id = self.content["update_id"]
+        return [OrderBookRow(price, amount, update_id) for price, amount in self.content["bids"]]
+
+    @property
+    def asks(self) -> list[OrderBookRow]:
+        update_id = self.content["update_id"]
+        return [OrderBookRow(price, amount, update_id) for price, amount in self.content["asks"]]
 
 
 class SimOrderBookDataSource(OrderBookTrackerDataSource):
@@ -70,10 +86,10 @@ class SimOrderBookDataSource(OrderBookTrackerDataSource):
         content = {
             "trading_pair": trading_pair,
             "update_id": self._update_id,
-            "bids": [[price, amount] for price, amount in book.bids],
-            "asks": [[price, amount] for price, amount in book.asks],
+            "bids": book.bids,
+            "asks": book.asks,
         }
-        return OrderBookMessage(OrderBookMessageType.SNAPSHOT, content, now)
+        return SimSnapshotMessage(OrderBookMessageType.SNAPSHOT, content, now)
 
     async def listen_for_subscriptions(self) -> None:
         """The feed: a snapshot per pair every ``interval``, and the prints since the last one."""

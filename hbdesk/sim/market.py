@@ -7,6 +7,7 @@ one-minute lattice, so the volume of an hour is exactly the sum of its minutes.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -196,18 +197,15 @@ class SimMarket:
         spread = max(2 * tick, mid * spec.spread_bps / 10_000 * (0.6 + 0.8 * spread_draw))
         best_bid = math.floor((mid - spread / 2) / tick) * tick
         best_ask = max(math.ceil((mid + spread / 2) / tick) * tick, best_bid + tick)
-        levels = np.arange(depth, dtype=np.float64)
-        gaps = np.cumsum(1 + np.floor(levels * 0.35)) - 1  # ticks from the best level, widening
+        gaps, profile = _book_shape(depth)
         step = max(tick, mid * 0.00005)
         base_amount = spec.top_depth_quote / mid
-        bid_amounts = base_amount * (1 + 0.12 * levels) * (0.3 + 1.4 * bid_draws[:depth])
-        ask_amounts = base_amount * (1 + 0.12 * levels) * (0.3 + 1.4 * ask_draws[:depth])
-        return Book(
-            trading_pair,
-            at,
-            bids=_levels(best_bid - gaps * step, bid_amounts, spec),
-            asks=_levels(best_ask + gaps * step, ask_amounts, spec),
-        )
+        # Both sides in one array each (bids first), put on the grid in one pass.
+        prices = np.concatenate([best_bid - gaps * step, best_ask + gaps * step])
+        draws = np.concatenate([bid_draws[:depth], ask_draws[:depth]])
+        amounts = base_amount * np.concatenate([profile, profile]) * (0.3 + 1.4 * draws)
+        levels = list(zip(_on_grid(prices, spec.tick), _on_grid(amounts, spec.size_step), strict=True))
+        return Book(trading_pair, at, bids=levels[:depth], asks=levels[depth:])
 
     def _book_draws(self, trading_pair: str, frame: int, depth: int) -> tuple[float, Floats, Floats]:
         """The frame's draws: spread, then bid and ask sizes (each side from its own offset, so a
@@ -256,18 +254,25 @@ def _round(value: float, step: float) -> float:
     return round(round(value / step) * step, 12)
 
 
-def _levels(prices: np.ndarray, amounts: np.ndarray, spec: PairSpec) -> list[tuple[float, float]]:
-    return list(zip(_on_grid(prices, spec.tick), _on_grid(amounts, spec.size_step), strict=True))
+@functools.cache
+def _book_shape(depth: int) -> tuple[Floats, Floats]:
+    """Each level's distance from the best, in steps (widening with depth), and its size factor."""
+    levels = np.arange(depth, dtype=np.float64)
+    return np.cumsum(1 + np.floor(levels * 0.35)) - 1, 1 + 0.12 * levels
 
 
-def _on_grid(values: np.ndarray, step: Decimal) -> list[float]:
+@functools.cache
+def _grid(step: Decimal) -> tuple[float, float, float]:
+    """(step, step in units of 10**-places, 10**places): 0.01 → (0.01, 1, 100), 0.05 → (0.05, 5, 100)."""
+    places = max(0, -int(step.as_tuple().exponent))
+    return float(step), float(step.scaleb(places)), 10.0**places
+
+
+def _on_grid(values: Floats, step: Decimal) -> list[float]:
     """Each value rounded to a multiple of ``step``, as the float nearest that decimal.
 
     Whole steps divided by a power of ten: IEEE division is correctly rounded, so 664785 / 100
     is exactly float("6647.85"), with no trailing noise.
     """
-    exponent = -step.as_tuple().exponent
-    places = max(0, int(exponent))
-    units = float(step.scaleb(places))  # the step in units of 10**-places (1 for 0.01, 5 for 0.05)
-    steps = np.rint(values / float(step))
-    return (steps * units / 10.0**places).tolist()
+    size, units, scale = _grid(step)
+    return (np.rint(values / size) * units / scale).tolist()
