@@ -22,7 +22,16 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "hbdesk.plugins"
 
 # The built-ins, in the order the desk shows them; each is also an entry point of this package.
-DEFAULT_PLUGINS = ("rest_api", "connectors", "sim", "market_data", "accounts", "gateway", "themes")
+DEFAULT_PLUGINS = (
+    "rest_api",
+    "connectors",
+    "sim",
+    "market_data",
+    "rate_oracle",
+    "accounts",
+    "gateway",
+    "themes",
+)
 
 
 @dataclass

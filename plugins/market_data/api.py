@@ -24,7 +24,11 @@ from hbdesk_plugins.market_data.models import (
     PriceRequest,
     PricesResponse,
     QuoteVolumeForPriceRequest,
+    RatesResponse,
     RemoveTradingPairRequest,
+    TickerRatesRequest,
+    TickersQuery,
+    TickersResponse,
     TradingPairResponse,
     VolumeForPriceRequest,
     VWAPForVolumeRequest,
@@ -87,6 +91,21 @@ async def get_prices(call: Call) -> PricesResponse:
     body: PriceRequest = call.body
     prices = await service(call).prices(body.connector_name, body.trading_pairs)
     return PricesResponse(connector=body.connector_name, prices=prices, timestamp=call.kernel.clock())
+
+
+@routes.get("/market-data/tickers", query=TickersQuery, response=TickersResponse, errors=(400, 503))
+async def get_tickers(call: Call) -> TickersResponse:
+    """Tickers grouped by connector, with their counts, when each was collected and what failed."""
+    query: TickersQuery = call.query
+    pool = call.kernel.service("market_tickers")
+    return await pool.tickers(query.connector_names(), query.refresh, query.max_age)
+
+
+@routes.post("/market-data/rates", body=TickerRatesRequest, response=RatesResponse, errors=(400, 503))
+async def get_rates(call: Call) -> RatesResponse:
+    """Cross rates of pairs from the tickers: direct, inverse or through a common token."""
+    body: TickerRatesRequest = call.body
+    return await call.kernel.service("market_tickers").rates(body.trading_pairs, body.connector)
 
 
 @routes.post(

@@ -141,3 +141,41 @@ class MarketDataSettingsModel(BaseModel):
     cleanup_interval: float
     feed_timeout: float
     description: str
+
+
+class TickersQuery(BaseModel):
+    connectors: list[str] | None = Field(
+        None, description="Only these connectors: comma-separated, or the parameter repeated."
+    )
+    refresh: bool = Field(False, description="Fetch again, whatever the cache holds.")
+    max_age: float | None = Field(None, ge=0, description="Seconds a cached ticker may be old.")
+
+    def connector_names(self) -> list[str]:
+        names = [part.strip() for value in self.connectors or () for part in value.split(",")]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class TickerInfo(BaseModel):
+    price: float
+    base_volume: float | None = None  # the last 24 h, where the source tells it
+    quote_volume: float | None = None
+    volume: float | None = None  # the 24 h quote volume, under the name older clients read
+    timestamp: float
+
+
+class TickersResponse(BaseModel):
+    tickers: dict[str, dict[str, TickerInfo]]
+    counts: dict[str, int]
+    updated_at: dict[str, float | None]
+    errors: dict[str, str]
+
+
+class TickerRatesRequest(BaseModel):
+    trading_pairs: list[str] = Field(min_length=1, max_length=1000)
+    connector: str | None = None
+
+
+class RatesResponse(BaseModel):
+    quote_token: str
+    connector: str | None = None
+    rates: dict[str, float | None]

@@ -1,0 +1,79 @@
+"""Hummingbot's rate sources (binance, kucoin, coin_gecko, ...): their names and their prices.
+
+Both the rate oracle and the tickers of a real exchange read prices through them. hummingbot is
+imported in a worker thread the first time (it takes a second or so), and every fetch is bounded
+by the connectors' timeout, so an exchange that cannot be reached is a 503 naming it, never a hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from hbdesk.kernel.errors import InvalidInput, Unavailable
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 10.0  # the connectors' own default, for a desk running without that plugin
+
+
+def _source_classes() -> dict[str, Any]:
+    from hummingbot.core.rate_oracle.rate_oracle import RATE_ORACLE_SOURCES
+
+    return RATE_ORACLE_SOURCES
+
+
+async def source_classes() -> dict[str, Any]:
+    """Name → hummingbot rate source class; empty (and logged) if hummingbot cannot load them."""
+    try:
+        return await asyncio.to_thread(_source_classes)
+    except Exception:
+        log.exception("hummingbot's rate sources could not be loaded")
+        return {}
+
+
+def exchange_timeout(kernel: Any) -> float:
+    """The seconds any exchange gets to answer: the connector manager's, so one setting rules all."""
+    if kernel.has_service("connector_manager"):
+        return float(kernel.service("connector_manager").timeout)
+    return DEFAULT_TIMEOUT
+
+
+class RateSources:
+    """One instance per hummingbot source, kept: the sources cache their own answers."""
+
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        self._instances: dict[str, Any] = {}
+
+    async def names(self) -> list[str]:
+        return list(await source_classes())
+
+    async def _instance(self, name: str) -> Any:
+        if name not in self._instances:
+            classes = await source_classes()
+            if name not in classes:
+                raise InvalidInput(f"Unknown rate source '{name}'. Rate sources: {', '.join(classes)}.")
+            try:
+                self._instances[name] = classes[name]()
+            except Exception as exc:
+                raise Unavailable(f"rate source {name} could not be started: {type(exc).__name__}") from exc
+        return self._instances[name]
+
+    async def prices(self, name: str, quote_token: str | None = None) -> dict[str, float]:
+        """Pair → price as the source lists it, in ``quote_token`` when given; 503 when unreachable."""
+        source = await self._instance(name)
+        timeout = exchange_timeout(self.kernel)
+        try:
+            listed = await asyncio.wait_for(source.get_prices(quote_token=quote_token), timeout)
+        except TimeoutError:
+            raise Unavailable(f"rate source {name} did not answer within {timeout:g} s") from None
+        except Exception as exc:
+            raise Unavailable(f"rate source {name} cannot be reached: {type(exc).__name__}: {exc}") from exc
+        prices = {pair: float(price) for pair, price in (listed or {}).items() if price and price > 0}
+        if not prices:
+            # hummingbot's sources log their own failures and answer nothing: that is unreachable too.
+            wanted = f" in {quote_token}" if quote_token else ""
+            raise Unavailable(f"rate source {name} answered no prices{wanted}: it cannot be reached")
+        return prices

@@ -1,0 +1,166 @@
+"""The rate oracle: what each token is worth in the desk's global token.
+
+Prices come from one source at a time: the simulated exchange (the default, so a desk without a
+network prices everything) or one of hummingbot's rate sources. The chosen source and global
+token live in the desk's preferences, so a restart keeps them. Prices are kept for ``PRICE_TTL``
+seconds; a pair the source does not list is resolved through a common token (ETH-BTC from
+ETH-USDT and BTC-USDT).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from hbdesk.kernel.errors import InvalidInput, NotFound, Unavailable
+from hbdesk_plugins.market_data.cross_rates import RateBook, split_pair, token_list
+from hbdesk_plugins.market_data.rate_sources import RateSources
+from hbdesk_plugins.rate_oracle.models import SIM_SOURCE, RateOracleConfig, RateOracleConfigUpdateRequest
+
+log = logging.getLogger(__name__)
+
+PREFERENCE = "rate_oracle"  # the key of the config in the desk's preferences
+PRICE_TTL = 5.0  # seconds a fetched set of prices answers rates before it is fetched again
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Prices as one source gave them, in one quote token, at one time."""
+
+    source: str
+    quote_token: str
+    prices: dict[str, float]
+    updated_at: float
+
+
+class RateOracleService:
+    def __init__(self, kernel: Any) -> None:
+        self.kernel = kernel
+        self.sources = RateSources(kernel)
+        self.config = self._load()
+        self._snapshot: Snapshot | None = None
+        self._updating = asyncio.Lock()
+
+    def _load(self) -> RateOracleConfig:
+        stored = self.kernel.preferences.get(PREFERENCE) or {}
+        try:
+            return RateOracleConfig.model_validate(stored)
+        except ValidationError:
+            log.warning("the stored rate oracle config is unreadable; using the defaults")
+            return RateOracleConfig()
+
+    @property
+    def source(self) -> str:
+        return self.config.rate_oracle_source.name
+
+    @property
+    def quote_token(self) -> str:
+        return self.config.global_token.global_token_name
+
+    async def available_sources(self) -> list[str]:
+        return [SIM_SOURCE, *(name for name in await self.sources.names() if name != SIM_SOURCE)]
+
+    # -- config ---------------------------------------------------------------------------------
+
+    async def update(self, request: RateOracleConfigUpdateRequest) -> list[str]:
+        """Apply what the request gives, validated as a whole, kept, and said back as changes."""
+        async with self._updating:
+            source = self.config.rate_oracle_source
+            if request.rate_oracle_source is not None and request.rate_oracle_source.model_fields_set:
+                source = request.rate_oracle_source
+            token = self.config.global_token
+            if request.global_token is not None:
+                given = request.global_token.model_dump(include=request.global_token.model_fields_set)
+                token = token.model_copy(update=given)
+            new = RateOracleConfig(rate_oracle_source=source, global_token=token)
+            await self._validate(new)
+            changes = _changes(self.config, new)
+            if changes:
+                self.kernel.preferences.set(PREFERENCE, new.model_dump())
+                self.config = new
+                self._snapshot = None
+            return changes
+
+    async def _validate(self, config: RateOracleConfig) -> None:
+        name = config.rate_oracle_source.name
+        sources = await self.available_sources()
+        if name not in sources:
+            raise InvalidInput(f"Unknown rate oracle source '{name}'. Sources: {', '.join(sources)}.")
+        token = config.global_token.global_token_name
+        if name == SIM_SOURCE and self.kernel.has_service("sim"):
+            tokens = self._sim_book().tokens
+            if token not in tokens:
+                raise InvalidInput(f"{SIM_SOURCE} prices no {token}. Its tokens: {', '.join(tokens)}.")
+
+    # -- prices and rates -----------------------------------------------------------------------
+
+    async def prices(self, fresh: bool = False) -> Snapshot:
+        """The source's prices in the global token: kept ones while young, else fetched now."""
+        source, quote = self.source, self.quote_token
+        kept = self._snapshot
+        if (
+            not fresh
+            and kept is not None
+            and (kept.source, kept.quote_token) == (source, quote)
+            and self.kernel.clock() - kept.updated_at < PRICE_TTL
+        ):
+            return kept
+        prices = self._sim_prices(quote) if source == SIM_SOURCE else await self.sources.prices(source, quote)
+        snapshot = Snapshot(source, quote, prices, self.kernel.clock())
+        if (self.source, self.quote_token) == (source, quote):  # the config did not change meanwhile
+            self._snapshot = snapshot
+        return snapshot
+
+    async def rate(self, pair: str, fresh: bool = False) -> tuple[float, Snapshot]:
+        base, quote = split_pair(pair)
+        snapshot = await self.prices(fresh)
+        book = RateBook(snapshot.prices)
+        rate = book.rate(base, quote)
+        if rate is None:
+            unknown = book.unknown(dict.fromkeys((base, quote)))
+            if unknown:
+                raise NotFound(
+                    f"No rate for {pair}: {snapshot.source} prices no {' or '.join(unknown)}. "
+                    f"Tokens it prices: {token_list(book.tokens)}."
+                )
+            raise NotFound(f"No rate for {pair}: {snapshot.source} links no pairs from {base} to {quote}.")
+        return rate, snapshot
+
+    async def rates(self, pairs: list[str]) -> tuple[dict[str, float | None], Snapshot]:
+        """Rates of many pairs; None for a pair whose tokens the source cannot link."""
+        wanted = {pair: split_pair(pair) for pair in pairs}  # a malformed pair fails before any fetch
+        snapshot = await self.prices()
+        book = RateBook(snapshot.prices)
+        return {pair: book.rate(base, quote) for pair, (base, quote) in wanted.items()}, snapshot
+
+    # -- the simulated exchange as a source -----------------------------------------------------
+
+    def _sim_book(self) -> RateBook:
+        if not self.kernel.has_service("sim"):
+            raise Unavailable(f"{SIM_SOURCE} is not running: the sim plugin is disabled")
+        market = self.kernel.service("sim").market
+        now = self.kernel.clock()
+        return RateBook({pair: market.mid(pair, now) for pair in market.pairs})
+
+    def _sim_prices(self, quote: str) -> dict[str, float]:
+        """Every token of the simulated market in ``quote``, as hummingbot's sources answer."""
+        book = self._sim_book()
+        if quote not in book.tokens:
+            raise InvalidInput(
+                f"{SIM_SOURCE} prices no {quote}: set the global token to one of {', '.join(book.tokens)}."
+            )
+        rates = {f"{token}-{quote}": book.rate(token, quote) for token in book.tokens if token != quote}
+        return {pair: rate for pair, rate in rates.items() if rate is not None}
+
+
+def _changes(old: RateOracleConfig, new: RateOracleConfig) -> list[str]:
+    fields = {
+        "rate_oracle_source": (old.rate_oracle_source.name, new.rate_oracle_source.name),
+        "global_token_name": (old.global_token.global_token_name, new.global_token.global_token_name),
+        "global_token_symbol": (old.global_token.global_token_symbol, new.global_token.global_token_symbol),
+    }
+    return [f"{field} updated to {after}" for field, (before, after) in fields.items() if before != after]
