@@ -18,7 +18,7 @@ from hbdesk_plugins.market_data.cross_rates import RateBook, split_pair
 from hbdesk_plugins.market_data.models import RatesResponse, TickerInfo, TickersResponse
 from hbdesk_plugins.market_data.rate_sources import RateSources
 
-SIM = "hbdesk_sim"
+SIMS = ("hbdesk_sim", "hbdesk_sim_perpetual")  # one simulated market, spot and perpetual
 DEFAULT_MAX_AGE = 30.0  # hummingbot's rate sources cache their answers as long
 DEFAULT_QUOTE = "USDT"
 VOLUME_INTERVAL = "5m"  # 24 h of volume in 288 candles: within five minutes, and cheap to compute
@@ -68,17 +68,22 @@ class TickerPool:
             raise Unavailable(f"No tickers could be fetched. {detail}")
         return _response(found, {name: exc.detail for name, exc in errors.items()})
 
+    @property
+    def _sims(self) -> list[str]:
+        return list(SIMS) if self._has_sim else []
+
     def _pool_names(self) -> list[str]:
-        return ([SIM] if self._has_sim else []) + sorted(n for n in self._collected if n != SIM)
+        return self._sims + sorted(n for n in self._collected if n not in SIMS)
 
     async def _pool(self) -> dict[str, Collected]:
         pool = dict(sorted(self._collected.items()))
         if self._has_sim:
-            pool = {SIM: await self._sim(), **pool}
+            sim = await self._sim()
+            pool = {**dict.fromkeys(SIMS, sim), **pool}
         return pool
 
     async def _collect(self, name: str, refresh: bool, max_age: float | None) -> Collected:
-        if name == SIM:
+        if name in SIMS:
             return await self._sim()
         cached = self._collected.get(name)
         limit = DEFAULT_MAX_AGE if max_age is None else max_age
@@ -90,7 +95,7 @@ class TickerPool:
 
     async def _sim(self) -> Collected:
         if not self._has_sim:
-            raise Unavailable(f"{SIM} is not running: the sim plugin is disabled")
+            raise Unavailable(f"{SIMS[0]} is not running: the sim plugin is disabled")
         market = self.kernel.service("sim").market
         now = self.kernel.clock()
         tickers = await asyncio.to_thread(_sim_tickers, market, now)
@@ -100,9 +105,7 @@ class TickerPool:
         names = await self.sources.names()
         if name not in names:
             connectors = set(await self.kernel.service("connectors").names())
-            with_tickers = ", ".join(
-                ([SIM] if self._has_sim else []) + sorted(n for n in names if n in connectors)
-            )
+            with_tickers = ", ".join(self._sims + sorted(n for n in names if n in connectors))
             raise InvalidInput(
                 f"{name} has no public ticker source. Connectors with tickers: {with_tickers}."
             )

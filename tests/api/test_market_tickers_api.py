@@ -29,8 +29,8 @@ async def test_the_pool_holds_the_sim_with_prices_and_day_volumes(api: Any, desk
     status, answer = await tickers(api)
     assert status == 200
     assert set(answer) == {"tickers", "counts", "updated_at", "errors"}
-    assert answer["counts"] == {"hbdesk_sim": 3}
-    assert answer["updated_at"] == {"hbdesk_sim": FROZEN}
+    assert answer["counts"] == {"hbdesk_sim": 3, "hbdesk_sim_perpetual": 3}
+    assert answer["updated_at"] == {"hbdesk_sim": FROZEN, "hbdesk_sim_perpetual": FROZEN}
     assert answer["errors"] == {}
     sim = answer["tickers"]["hbdesk_sim"]
     assert set(sim) == SIM_PAIRS
@@ -41,8 +41,9 @@ async def test_the_pool_holds_the_sim_with_prices_and_day_volumes(api: Any, desk
         # A day's quote volume is its base volume at the day's prices, near the price now.
         assert 0.5 < ticker["quote_volume"] / ticker["base_volume"] / ticker["price"] < 2
         assert ticker["volume"] == ticker["quote_volume"]
+    assert answer["tickers"]["hbdesk_sim_perpetual"] == sim  # one market, spot and perpetual
     _s, named = await tickers(api, connectors="hbdesk_sim")
-    assert named == answer
+    assert named["tickers"] == {"hbdesk_sim": sim}
 
 
 async def test_an_exchange_joins_the_pool_and_its_tickers_are_kept(
@@ -61,7 +62,7 @@ async def test_an_exchange_joins_the_pool_and_its_tickers_are_kept(
     }
     assert binance.asked == [None]  # every pair, whatever its quote
     _s, pool = await tickers(api)  # a plain read asks nobody
-    assert pool["counts"] == {"hbdesk_sim": 3, "binance": 2}
+    assert pool["counts"] == {"hbdesk_sim": 3, "hbdesk_sim_perpetual": 3, "binance": 2}
     _s, again = await tickers(api, connectors=["binance", "binance"])  # repeated, and duplicated
     assert again["counts"] == {"binance": 2}
     assert len(binance.asked) == 1  # still young: answered from the pool
@@ -101,7 +102,7 @@ async def test_a_connector_without_tickers_or_unknown_is_a_400(api: Any, desk: A
     assert status == 400
     assert answer["detail"] == (
         "quiet_exchange: quiet_exchange has no public ticker source. "
-        "Connectors with tickers: hbdesk_sim, binance, hyperliquid, kucoin."
+        "Connectors with tickers: hbdesk_sim, hbdesk_sim_perpetual, binance, hyperliquid, kucoin."
     )
     status, unknown = await tickers(api, connectors="hbdesk_sim,nowhere")
     assert status == 400 and "Unknown connector 'nowhere'" in unknown["detail"]

@@ -32,7 +32,7 @@ async def call(http: Any, method: str, path: str, body: Any = None) -> tuple[int
 async def test_tickers_and_rates_through_the_client(client: HummingbotAPIClient) -> None:
     market = client.market_data
     pool = await market.get_tickers()
-    assert pool["counts"] == {"hbdesk_sim": 3} and pool["errors"] == {}
+    assert pool["counts"] == {"hbdesk_sim": 3, "hbdesk_sim_perpetual": 3} and pool["errors"] == {}
     assert set(pool["tickers"]["hbdesk_sim"]) == SIM_PAIRS
     assert all(t["price"] > 0 and t["base_volume"] > 0 for t in pool["tickers"]["hbdesk_sim"].values())
     scoped = await market.get_tickers("hbdesk_sim", refresh=True, max_age=5)
