@@ -6,8 +6,9 @@ changes differs. Rules, in one place:
   reduces or closes a position; reducing realises profit or loss into the collateral. Fees are
   taken from the collateral.
 - ONEWAY (the default): one position per pair, long or short; a fill against it reduces it and
-  whatever is left over opens the other way. HEDGE: a long and a short may live side by side; an
-  order says whether it OPENs or CLOSEs, and a CLOSE never takes a position beyond zero.
+  whatever is left over opens the other way. HEDGE: a long and a short may live side by side, and
+  an order says whether it OPENs or CLOSEs. In either mode a CLOSE is reduce-only: it needs a
+  position to close and never takes it beyond zero.
 - Leverage is per account and pair (1 to ``MAX_LEVERAGE``, default 1). Opening needs initial margin
   (notional / leverage) plus the fee, out of the available collateral: wallet balance plus
   unrealised profit less the margin of positions and of resting opening orders.
@@ -199,7 +200,7 @@ class SimPerpVenue(SimVenue):
         hedge = self.position_mode(order.account) == "HEDGE"
         if hedge and order.position_action not in ("OPEN", "CLOSE"):
             raise VenueError("in HEDGE mode an order must say whether it OPENs or CLOSEs a position")
-        if hedge and order.position_action == "CLOSE":
+        if order.position_action == "CLOSE":  # in either mode: reduce only, never beyond zero
             position = self._positions.get(self._key(order.account, order.trading_pair, _closes(order.side)))
             if position is None:
                 raise VenueError(f"no {_closes(order.side)} position on {order.trading_pair} to close")
@@ -225,8 +226,10 @@ class SimPerpVenue(SimVenue):
 
     def _opening_amount(self, order: VenueOrder, quantity: Decimal) -> Decimal:
         """How much of ``quantity`` would open or add to a position rather than reduce one."""
+        if order.position_action == "CLOSE":
+            return ZERO
         if self.position_mode(order.account) == "HEDGE":
-            return quantity if order.position_action == "OPEN" else ZERO
+            return quantity
         position = self._oneway(order.account, order.trading_pair)
         if position is None or position.side == _opens(order.side):
             return quantity
@@ -235,11 +238,11 @@ class SimPerpVenue(SimVenue):
     def _settle(self, order: VenueOrder, price: Decimal, quantity: Decimal, fee: Decimal) -> None:
         spec = self.market.spec(order.trading_pair)
         self._move(order.account, spec.quote, -fee)
+        if order.position_action == "CLOSE":
+            self._reduce(order.account, order.trading_pair, _closes(order.side), price, quantity)
+            return
         if self.position_mode(order.account) == "HEDGE":
-            if order.position_action == "CLOSE":
-                self._reduce(order.account, order.trading_pair, _closes(order.side), price, quantity)
-            else:
-                self._increase(order.account, order.trading_pair, _opens(order.side), price, quantity)
+            self._increase(order.account, order.trading_pair, _opens(order.side), price, quantity)
             return
         position = self._oneway(order.account, order.trading_pair)
         if position is not None and position.side != _opens(order.side):

@@ -150,3 +150,14 @@ def test_a_position_is_liquidated_when_the_mark_reaches_its_liquidation_price() 
     paid_in_funding = sum(p.amount for p in perp.funding_payments(ME))
     assert wallet_after == wallet_before - position.margin + paid_in_funding
     assert perp.fills(order.exchange_order_id)  # the opening fill stays on record
+
+
+def test_in_oneway_a_close_is_reduce_only() -> None:
+    perp = venue()
+    with pytest.raises(VenueError, match="no LONG position"):
+        market(perp, "SELL", "0.1", action="CLOSE")
+    market(perp, "BUY", "0.1")
+    with pytest.raises(VenueError, match="more than"):
+        market(perp, "SELL", "0.3", action="CLOSE")  # without CLOSE this would flip to a short
+    market(perp, "SELL", "0.1", action="CLOSE")
+    assert perp.positions(ME) == []
