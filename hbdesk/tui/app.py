@@ -5,7 +5,6 @@ Kept thin on purpose: screens live with their plugins, shared widgets in ``hbdes
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,18 +12,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from hbdesk.kernel import heap
 from hbdesk.runtime import Desk
 from hbdesk.tui.contributions import Contributions, collect
 from hbdesk.tui.home import HomeScreen
 from hbdesk_themes import STYLESHEET
 
 DEFAULT_THEME = "hbdesk-dark"
-
-
-def settle_heap() -> None:
-    """After the first frame: keep start-up objects out of every later collection, collect again."""
-    gc.freeze()
-    gc.enable()
 
 
 class DeskApp(App[int]):
@@ -64,7 +58,7 @@ class DeskApp(App[int]):
             # After the first frame: the kernel's imports would otherwise compete with it.
             self.call_after_refresh(self._start_kernel_worker)
         else:
-            self.call_after_refresh(settle_heap)
+            self.call_after_refresh(heap.settle)
 
     def action_toggle_theme(self) -> None:
         """Between hbdesk-dark and hbdesk-light; the palette's "Change theme" offers all."""
@@ -74,7 +68,7 @@ class DeskApp(App[int]):
         self.kernel.preferences.set("theme", theme.name)
 
     def _start_kernel_worker(self) -> None:
-        settle_heap()
+        heap.settle()  # after the first frame: keep start-up objects out of later collections
         self.run_worker(self._start_desk(), name="kernel", exit_on_error=False)
 
     async def _start_desk(self) -> None:

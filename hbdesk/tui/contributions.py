@@ -67,4 +67,6 @@ def collect(manager: Any, app: Any) -> Contributions:
     call_each(manager, "register_themes", registrar=theme_registrar)
     call_each(manager, "register_screens", registrar=screen_registrar, app=app)
     call_each(manager, "register_commands", registrar=command_registrar, app=app)
+    # Screens with a key in key order (the footer reads 1, 2, 3 ...), the others after them.
+    found.screens.sort(key=lambda spec: (spec.key is None, spec.key or ""))
     return found

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from hbdesk.kernel import heap
 from hbdesk.kernel.errors import InvalidInput, Unavailable
 from hbdesk_plugins.connectors.specs import ConnectorSpec, Verdict, Verification
 
@@ -45,6 +46,7 @@ class ConnectorCatalog:
             for spec in specs:
                 self._specs.setdefault(spec.name, spec)
             log.info("connector catalog: %d connectors", len(self._specs))
+            heap.settle()  # hummingbot's modules are in: they stay for the process's life
         finally:
             self._loaded.set()
 

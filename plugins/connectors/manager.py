@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from hbdesk.kernel import heap
 from hbdesk.kernel.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class ConnectorManager:
             connector = await self._build(account, name, pairs, trading_required)
             await self._start(connector, name)
             self._live[key] = connector
+            heap.settle()  # a connector (and what it imported) lives until released
             return connector
 
     async def _build(self, account: str | None, name: str, pairs: list[str], trading_required: bool) -> Any:

@@ -21,7 +21,13 @@ def register_services(kernel: Any, register: Any) -> None:
 
         return MarketDataService(kernel)
 
+    def tickers(kernel: Any) -> Any:
+        from hbdesk_plugins.market_data.tickers import TickerPool
+
+        return TickerPool(kernel)
+
     register("market_data", market_data, requires=("connector_manager",))
+    register("market_tickers", tickers, requires=("connectors",))
 
 
 @hookimpl
@@ -29,3 +35,27 @@ def register_routes(kernel: Any, register: Any) -> None:
     from hbdesk_plugins.market_data.api import routes
 
     register(routes)
+
+
+@hookimpl
+def register_screens(app: Any, register: Any) -> None:
+    def screen() -> Any:
+        from hbdesk_plugins.market_data.tui import MarketScreen
+
+        return MarketScreen()
+
+    register("market", screen, title="Market", key="3")
+
+
+@hookimpl
+def register_commands(app: Any, register: Any) -> None:
+    def open_and(action: str) -> Any:
+        def run() -> None:
+            app.switch_mode("market")
+            app.call_after_refresh(lambda: app.screen.run_action(action))
+
+        return run
+
+    register("market: Pick a trading pair", open_and("pick_pair"), help="Fuzzy-search a connector and pair")
+    register("market: Next candle interval", open_and("interval(1)"), help="1s, 1m, 3m … 1d")
+    register("market: Follow the newest candles", open_and("follow"), help="Undo panning (end)")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
 
 import hbdesk
+from hbdesk.kernel import heap
 from hbdesk.plugins import call_each
 from hbdesk.routing import Route, WebSocketRoute, owned
 from hbdesk.runtime import Desk
@@ -82,9 +82,7 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
 async def _desk_lifecycle(app: web.Application) -> AsyncIterator[None]:
     desk = app[DESK]
     await desk.start()
-    # Start-up objects stay for the process's life: out of every later collection.
-    gc.freeze()
-    gc.enable()
+    heap.settle()  # start-up objects stay for the process's life
     yield
     await desk.stop()
 
