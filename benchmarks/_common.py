@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -58,3 +60,16 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def wrk(url: str, seconds: int, *options: str) -> float:
+    """Requests per second wrk sustains on ``url`` (32 connections, one thread); any non-2xx fails."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed (scripts/bootstrap installs it)")
+    out = subprocess.run(
+        ["wrk", "-t1", "-c32", f"-d{seconds}s", *options, url], capture_output=True, text=True, check=True
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise SystemExit(f"{url}: {non_2xx.group(1)} responses were not 200:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -19,26 +17,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import PASSWORD, free_port, start_serve, stop
+from _common import PASSWORD, free_port, start_serve, stop, wrk
 
 SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 ROUNDS = 3
 AUTH = "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()
 BODY = json.dumps({"connector_name": "hbdesk_sim", "trading_pair": "BTC-USDT", "depth": 20})
 PATH = "/market-data/order-book"
-
-
-def wrk(url: str, script: Path) -> float:
-    out = subprocess.run(
-        ["wrk", "-t1", "-c32", f"-d{SECONDS}s", "-s", str(script), url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        raise SystemExit(f"{url}: {non_2xx.group(1)} responses were not 200:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
 def first_answer(url: str) -> bytes:
@@ -62,8 +47,6 @@ def wait_answer(url: str, timeout: float = 30.0) -> None:
 
 
 def main() -> None:
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed (scripts/bootstrap installs it)")
     work = Path(tempfile.mkdtemp(prefix="hbdesk-bench-"))
     script = work / "post.lua"
     script.write_text(
@@ -82,11 +65,11 @@ def main() -> None:
         bare = subprocess.Popen([sys.executable, str(bare_script), str(port), "POST", PATH, str(answer)])
         bare_url = f"http://127.0.0.1:{port}{PATH}"
         wait_answer(bare_url)
-        wrk(desk_url + PATH, script)  # warm-up
+        wrk(desk_url + PATH, SECONDS, "-s", str(script))  # warm-up
         desk_runs, bare_runs = [], []
         for _ in range(ROUNDS):
-            desk_runs.append(wrk(desk_url + PATH, script))
-            bare_runs.append(wrk(bare_url, script))
+            desk_runs.append(wrk(desk_url + PATH, SECONDS, "-s", str(script)))
+            bare_runs.append(wrk(bare_url, SECONDS, "-s", str(script)))
         desk_rps, bare_rps = statistics.median(desk_runs), statistics.median(bare_runs)
     finally:
         stop(desk)

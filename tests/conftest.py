@@ -7,7 +7,7 @@ import pytest
 
 from hbdesk.runtime import Desk, create_desk
 from hbdesk.settings import CoreSettings
-from tests.helpers import ScriptedExchange, core_settings, fake_specs
+from tests.helpers import FROZEN, ScriptedExchange, core_settings, fake_specs
 
 pytest_plugins = ["tests.postgres", "tests.plugin_install", "tests.server"]
 
@@ -57,7 +57,11 @@ def core(data_dir: Path) -> CoreSettings:
 
 
 @pytest.fixture
-def desk(core: CoreSettings) -> Desk:
+def desk(request: pytest.FixtureRequest, core: CoreSettings) -> Desk:
+    """A desk on the test's settings; under @pytest.mark.frozen_clock its clock stands at FROZEN,
+    so the simulated market shows one book, one set of prices, to every request."""
+    if request.node.get_closest_marker("frozen_clock"):
+        return create_desk(core, clock=lambda: FROZEN)
     return create_desk(core)
 
 

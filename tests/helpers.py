@@ -93,3 +93,16 @@ async def wait_for(predicate: Any, timeout: float = 10.0, interval: float = 0.02
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(interval)
+
+
+FROZEN = 1_763_700_000.0  # the time a desk under @pytest.mark.frozen_clock stands at
+
+
+class SteppedClock:
+    """A clock that stands still until a test moves it: ``clock.now += 60``."""
+
+    def __init__(self, start: float = FROZEN) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now

@@ -327,6 +327,11 @@ class SimConnectorMixin:
         self.venue.cancel(self.account, exchange_order_id, self._now())
         return True
 
+    def _fee_rate(self, order_type: OrderType, is_maker: bool | None) -> Decimal:
+        """The venue's maker or taker fee; unsaid, only a LIMIT_MAKER is sure to be a maker."""
+        maker = is_maker if is_maker is not None else order_type is OrderType.LIMIT_MAKER
+        return self.venue.maker_fee if maker else self.venue.taker_fee
+
     async def _all_trade_updates_for_order(self, order: InFlightOrder) -> list[TradeUpdate]:
         exchange_order_id = await order.get_exchange_order_id()
         return [self._trade_update(fill, order) for fill in self.venue.fills(exchange_order_id)]
@@ -425,8 +430,7 @@ class HbdeskSimExchange(SimConnectorMixin, ExchangePyBase):
         price: Decimal = Decimal("nan"),
         is_maker: bool | None = None,
     ) -> TradeFeeBase:
-        maker = is_maker if is_maker is not None else order_type is OrderType.LIMIT_MAKER
-        percent = self.venue.maker_fee if maker else self.venue.taker_fee
+        percent = self._fee_rate(order_type, is_maker)
         return TradeFeeBase.new_spot_fee(
             self.trade_fee_schema(), order_side, percent=percent, percent_token=quote_currency
         )

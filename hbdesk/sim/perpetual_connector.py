@@ -99,8 +99,7 @@ class HbdeskSimPerpetualDerivative(SimConnectorMixin, PerpetualDerivativePyBase)
         price: Decimal = Decimal("nan"),
         is_maker: bool | None = None,
     ) -> TradeFeeBase:
-        maker = is_maker if is_maker is not None else order_type is OrderType.LIMIT_MAKER
-        percent = self.venue.maker_fee if maker else self.venue.taker_fee
+        percent = self._fee_rate(order_type, is_maker)
         return TradeFeeBase.new_perpetual_fee(
             self.trade_fee_schema(), position_action, percent=percent, percent_token=quote_currency
         )

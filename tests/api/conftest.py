@@ -16,3 +16,11 @@ AUTH = {"Authorization": aiohttp.encode_basic_auth("admin", PASSWORD)}
 async def api(desk: Desk, aiohttp_client: Any) -> Any:
     """A test client of the REST app; the app starts and stops the desk."""
     return await aiohttp_client(create_app(desk))
+
+
+@pytest.fixture
+def binance(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """hummingbot's binance rate source, answering what the test scripts instead of the internet."""
+    from tests.api.rates_support import script_binance
+
+    return script_binance(monkeypatch)

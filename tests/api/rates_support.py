@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import AUTH
+from tests.helpers import FROZEN
 
-FROZEN = 1_763_700_000.0
 SIM_PAIRS = {"BTC-USDT", "ETH-USDT", "SOL-USDT"}
 
 

@@ -8,17 +8,8 @@ import pytest
 
 from tests.api.conftest import AUTH
 
-pytestmark = pytest.mark.hummingbot_catalog
+pytestmark = [pytest.mark.hummingbot_catalog, pytest.mark.frozen_clock]
 SIM = {"connector_name": "hbdesk_sim"}
-FROZEN = 1_763_700_000.0
-
-
-@pytest.fixture
-def desk(core: Any) -> Any:
-    """A desk whose clock stands still: the simulated market shows the same book to every request."""
-    from hbdesk.runtime import create_desk
-
-    return create_desk(core, clock=lambda: FROZEN)
 
 
 async def post(api: Any, path: str, body: dict[str, Any]) -> tuple[int, Any]:

@@ -7,18 +7,10 @@ from typing import Any
 
 import pytest
 
-from hbdesk.runtime import create_desk
-from tests.api.rates_support import FROZEN, SIM_PAIRS, ScriptedSource, get, mid, script_binance, send
+from tests.api.rates_support import SIM_PAIRS, ScriptedSource, get, mid, send
+from tests.helpers import FROZEN
 
-
-@pytest.fixture
-def desk(core: Any) -> Any:
-    return create_desk(core, clock=lambda: FROZEN)
-
-
-@pytest.fixture
-def binance(monkeypatch: pytest.MonkeyPatch) -> type[ScriptedSource]:
-    return script_binance(monkeypatch)
+pytestmark = pytest.mark.frozen_clock
 
 
 async def tickers(api: Any, **params: Any) -> tuple[int, Any]:

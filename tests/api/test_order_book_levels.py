@@ -7,18 +7,9 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import AUTH
-from tests.helpers import wait_for
+from tests.helpers import SteppedClock, wait_for
 
 pytestmark = pytest.mark.hummingbot_catalog
-START = 1_763_700_000.0
-
-
-class SteppedClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

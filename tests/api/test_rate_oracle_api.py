@@ -10,18 +10,10 @@ import pytest
 
 from hbdesk.runtime import create_desk
 from hbdesk_plugins.rest_api.app import create_app
-from tests.api.rates_support import FROZEN, SIM_PAIRS, ScriptedSource, get, mid, script_binance, send
+from tests.api.rates_support import SIM_PAIRS, ScriptedSource, get, mid, send
+from tests.helpers import FROZEN
 
-
-@pytest.fixture
-def desk(core: Any) -> Any:
-    """A desk whose clock stands still: the simulated market has one price per pair."""
-    return create_desk(core, clock=lambda: FROZEN)
-
-
-@pytest.fixture
-def binance(monkeypatch: pytest.MonkeyPatch) -> type[ScriptedSource]:
-    return script_binance(monkeypatch)
+pytestmark = pytest.mark.frozen_clock
 
 
 async def use(api: Any, desk: Any, source: str) -> None:

@@ -7,17 +7,10 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import AUTH
+from tests.helpers import FROZEN
 
-pytestmark = pytest.mark.hummingbot_catalog
+pytestmark = [pytest.mark.hummingbot_catalog, pytest.mark.frozen_clock]
 PERP = "hbdesk_sim_perpetual"
-FROZEN = 1_763_700_000.0
-
-
-@pytest.fixture
-def desk(core: Any) -> Any:
-    from hbdesk.runtime import create_desk
-
-    return create_desk(core, clock=lambda: FROZEN)
 
 
 async def test_the_perpetual_is_listed_with_rules_and_order_types(api: Any) -> None:

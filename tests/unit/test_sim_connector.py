@@ -13,54 +13,33 @@ import pytest
 
 from hbdesk.sim.market import SimMarket
 from hbdesk.sim.venue import SimVenue
-from tests.helpers import wait_for
+from tests.helpers import FROZEN, SteppedClock, wait_for
+from tests.sim_support import install_host, on_hummingbot_clock
 
 pytestmark = pytest.mark.hummingbot_catalog
-START = 1_763_700_000.0
 D = Decimal
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
 async def sim(tmp_path: Path) -> AsyncIterator[tuple]:
-    from hummingbot.core.clock import Clock, ClockMode
-    from hummingbot.core.event.event_forwarder import SourceInfoEventForwarder
     from hummingbot.core.event.events import MarketEvent
 
+    install_host(tmp_path)
     from hbdesk.sim.connector import HbdeskSimExchange
-    from hbdesk_plugins.connectors import hummingbot_host
 
-    hummingbot_host.install(tmp_path)
-    clock = FakeClock()
+    clock = SteppedClock()
     venue = SimVenue(SimMarket(31))
     venue.fund("master_account", "USDT", D("100000"))
     venue.fund("master_account", "BTC", D("1"))
     connector = HbdeskSimExchange(venue, "master_account", clock=clock)
-    events: list[tuple[MarketEvent, object]] = []
-    forwarder = SourceInfoEventForwarder(lambda tag, _source, event: events.append((MarketEvent(tag), event)))
-    for event in MarketEvent:
-        connector.add_listener(event, forwarder)
-    ticker = Clock(ClockMode.REALTIME, tick_size=0.05)
-    ticker.add_iterator(connector)
-    await connector.start_network()
-    with ticker:
-        running = asyncio.ensure_future(ticker.run())
-        await wait_for(lambda: connector.ready, timeout=20)
+    async with on_hummingbot_clock(connector, MarketEvent) as events:
         yield connector, venue, clock, events
-        running.cancel()
-        await asyncio.gather(running, return_exceptions=True)
-    await connector.stop_network()
 
 
 def names(events: list) -> list[str]:
-    return [kind.name for kind, _ in events]
+    from hummingbot.core.event.events import MarketEvent
+
+    return [MarketEvent(tag).name for tag, _ in events]
 
 
 async def test_the_connector_is_ready_with_rules_books_and_balances(sim: tuple) -> None:
@@ -105,12 +84,12 @@ async def test_a_limit_order_rests_then_fills_in_parts_as_the_market_crosses_it(
     await wait_for(lambda: "BuyOrderCreated" in names(events))
     tracked = connector.in_flight_orders[order_id]
     assert not tracked.is_done and tracked.executed_amount_base == 0
-    while not tracked.is_done and clock.now < START + 30 * 86400:
+    while not tracked.is_done and clock.now < FROZEN + 30 * 86400:
         clock.now += 30
         venue.step(clock.now)
         await asyncio.sleep(0.005)
     await wait_for(lambda: "BuyOrderCompleted" in names(events))
-    fills = [event for kind, event in events if kind.name == "OrderFilled"]
+    fills = [event for name, (_, event) in zip(names(events), events, strict=True) if name == "OrderFilled"]
     assert len(fills) > 1  # thirty BTC do not fill at one level
     assert sum(f.amount for f in fills) == D("30")
     assert {f.price for f in fills} == {price}

@@ -3,7 +3,6 @@ reach a PerpetualDerivativePyBase through the methods and events a live perpetua
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,50 +11,27 @@ import pytest
 
 from hbdesk.sim.market import SimMarket
 from hbdesk.sim.perpetual import SimPerpVenue
-from tests.helpers import wait_for
+from tests.helpers import SteppedClock, wait_for
+from tests.sim_support import install_host, on_hummingbot_clock
 
 pytestmark = pytest.mark.hummingbot_catalog
-START = 1_763_700_000.0
 D = Decimal
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
 async def perp(tmp_path: Path) -> AsyncIterator[tuple]:
-    from hummingbot.core.clock import Clock, ClockMode
-    from hummingbot.core.event.event_forwarder import SourceInfoEventForwarder
     from hummingbot.core.event.events import AccountEvent, MarketEvent
 
+    install_host(tmp_path)
     from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
-    from hbdesk_plugins.connectors import hummingbot_host
 
-    hummingbot_host.install(tmp_path)
-    clock = FakeClock()
+    clock = SteppedClock()
     venue = SimPerpVenue(SimMarket(31), funding_interval=3600)
     venue.fund("master_account", "USDT", D("100000"))
     venue.step(clock.now)
     connector = HbdeskSimPerpetualDerivative(venue, "master_account", ["BTC-USDT", "ETH-USDT"], clock=clock)
-    events: list[tuple[str, object]] = []
-    forwarder = SourceInfoEventForwarder(lambda tag, _source, event: events.append((tag, event)))
-    for event in (*MarketEvent, *AccountEvent):
-        connector.add_listener(event, forwarder)
-    ticker = Clock(ClockMode.REALTIME, tick_size=0.05)
-    ticker.add_iterator(connector)
-    await connector.start_network()
-    with ticker:
-        running = asyncio.ensure_future(ticker.run())
-        await wait_for(lambda: connector.ready, timeout=20)
+    async with on_hummingbot_clock(connector, (*MarketEvent, *AccountEvent)) as events:
         yield connector, venue, clock, events
-        running.cancel()
-        await asyncio.gather(running, return_exceptions=True)
-    await connector.stop_network()
 
 
 async def test_funding_info_and_collateral_are_ready(perp: tuple) -> None:
