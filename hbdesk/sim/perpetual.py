@@ -168,14 +168,8 @@ class SimPerpVenue(SimVenue):
             if p.account == account and (trading_pair is None or p.trading_pair == trading_pair)
         ]
 
-    def balances(self, account: str) -> dict[str, tuple[Decimal, Decimal]]:
-        """asset → (wallet balance, available for new positions)."""
-        return {
-            asset: (total, self._available(account, asset))
-            for asset, total in self._accounts.get(account, Account()).balances.items()
-        }
-
     def _available(self, account: str, asset: str) -> Decimal:
+        """The wallet balance plus unrealised profit, less what positions and orders hold."""
         wallet = self._accounts.get(account, Account()).balances.get(asset, ZERO)
         held = self._locked(account).get(asset, ZERO)
         for position in self.positions(account):
@@ -201,7 +195,7 @@ class SimPerpVenue(SimVenue):
         if hedge and order.position_action not in ("OPEN", "CLOSE"):
             raise VenueError("in HEDGE mode an order must say whether it OPENs or CLOSEs a position")
         if order.position_action == "CLOSE":  # in either mode: reduce only, never beyond zero
-            position = self._positions.get(self._key(order.account, order.trading_pair, _closes(order.side)))
+            position = self._positions.get((order.account, order.trading_pair, _closes(order.side)))
             if position is None:
                 raise VenueError(f"no {_closes(order.side)} position on {order.trading_pair} to close")
             if order.amount > position.amount:
@@ -253,7 +247,7 @@ class SimPerpVenue(SimVenue):
             self._increase(order.account, order.trading_pair, _opens(order.side), price, quantity)
 
     def _increase(self, account: str, pair: str, side: str, price: Decimal, quantity: Decimal) -> None:
-        key = self._key(account, pair, side)
+        key = (account, pair, side)
         position = self._positions.get(key)
         if position is None:
             self._positions[key] = PerpPosition(
@@ -265,7 +259,7 @@ class SimPerpVenue(SimVenue):
         position.amount = total
 
     def _reduce(self, account: str, pair: str, side: str, price: Decimal, quantity: Decimal) -> None:
-        key = self._key(account, pair, side)
+        key = (account, pair, side)
         position = self._positions[key]
         quantity = min(quantity, position.amount)
         direction = 1 if side == "LONG" else -1
@@ -278,10 +272,6 @@ class SimPerpVenue(SimVenue):
 
     def _oneway(self, account: str, pair: str) -> PerpPosition | None:
         return self._positions.get((account, pair, "LONG")) or self._positions.get((account, pair, "SHORT"))
-
-    @staticmethod
-    def _key(account: str, pair: str, side: str) -> tuple[str, str, str]:
-        return account, pair, side
 
     # -- time passing ---------------------------------------------------------------------------
 

@@ -33,28 +33,24 @@ class SimPerpOrderBookDataSource(SimOrderBookDataSource, PerpetualAPIOrderBookDa
         super().__init__(trading_pairs, venue.market, clock)
         self.venue = venue
 
-    async def get_funding_info(self, trading_pair: str) -> FundingInfo:
+    def _funding(self, trading_pair: str) -> dict[str, Any]:
+        """The venue's funding now, as the fields FundingInfo and FundingInfoUpdate share."""
         funding = self.venue.funding(trading_pair, self.clock())
-        return FundingInfo(
-            trading_pair,
-            index_price=funding.index_price,
-            mark_price=funding.mark_price,
-            next_funding_utc_timestamp=int(funding.next_funding_time),
-            rate=funding.rate,
-        )
+        return {
+            "trading_pair": trading_pair,
+            "index_price": funding.index_price,
+            "mark_price": funding.mark_price,
+            "next_funding_utc_timestamp": int(funding.next_funding_time),
+            "rate": funding.rate,
+        }
+
+    async def get_funding_info(self, trading_pair: str) -> FundingInfo:
+        return FundingInfo(**self._funding(trading_pair))
 
     async def _order_book_snapshot(self, trading_pair: str) -> Any:
         snapshot = await super()._order_book_snapshot(trading_pair)
-        funding = self.venue.funding(trading_pair, self.clock())
-        self._message_queue[self._funding_info_messages_queue_key].put_nowait(
-            FundingInfoUpdate(
-                trading_pair,
-                index_price=funding.index_price,
-                mark_price=funding.mark_price,
-                next_funding_utc_timestamp=int(funding.next_funding_time),
-                rate=funding.rate,
-            )
-        )
+        update = FundingInfoUpdate(**self._funding(trading_pair))
+        self._message_queue[self._funding_info_messages_queue_key].put_nowait(update)
         return snapshot
 
     async def _parse_funding_info_message(self, raw_message: Any, message_queue: asyncio.Queue) -> None:

@@ -110,8 +110,7 @@ class SimVenue:
     def balances(self, account: str) -> dict[str, tuple[Decimal, Decimal]]:
         """asset → (total, available)."""
         totals = self._accounts.get(account, Account()).balances
-        locked = self._locked(account)
-        return {asset: (total, total - locked.get(asset, ZERO)) for asset, total in totals.items()}
+        return {asset: (total, self._available(account, asset)) for asset, total in totals.items()}
 
     def _available(self, account: str, asset: str) -> Decimal:
         total = self._accounts.get(account, Account()).balances.get(asset, ZERO)

@@ -9,6 +9,16 @@ from typing import Any
 from hbdesk.plugins import call_each
 
 
+def screen_action(app: Any, mode: str, action: str) -> Callable[[], None]:
+    """A palette callback that opens ``mode`` and runs one of its screen's actions there."""
+
+    def run() -> None:
+        app.switch_mode(mode)
+        app.call_after_refresh(lambda: app.screen.run_action(action))
+
+    return run
+
+
 @dataclass(frozen=True)
 class ScreenSpec:
     owner: str

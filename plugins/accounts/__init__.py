@@ -39,12 +39,10 @@ def register_screens(app: Any, register: Any) -> None:
 
 @hookimpl
 def register_commands(app: Any, register: Any) -> None:
-    def open_and(action: str) -> Any:
-        def run() -> None:
-            app.switch_mode("accounts")
-            app.call_after_refresh(lambda: app.screen.run_action(action))
+    from hbdesk.tui.contributions import screen_action
 
-        return run
+    def open_and(action: str) -> Any:
+        return screen_action(app, "accounts", action)
 
     register("accounts: Add account", open_and("add_account"), help="Create a new account")
     register(

@@ -49,12 +49,10 @@ def register_screens(app: Any, register: Any) -> None:
 
 @hookimpl
 def register_commands(app: Any, register: Any) -> None:
-    def open_and(action: str) -> Any:
-        def run() -> None:
-            app.switch_mode("market")
-            app.call_after_refresh(lambda: app.screen.run_action(action))
+    from hbdesk.tui.contributions import screen_action
 
-        return run
+    def open_and(action: str) -> Any:
+        return screen_action(app, "market", action)
 
     register("market: Pick a trading pair", open_and("pick_pair"), help="Fuzzy-search a connector and pair")
     register("market: Next candle interval", open_and("interval(1)"), help="1s, 1m, 3m … 1d")

@@ -46,13 +46,20 @@ class RateSources:
     def __init__(self, kernel: Any) -> None:
         self.kernel = kernel
         self._instances: dict[str, Any] = {}
+        self._classes: dict[str, Any] = {}
+
+    async def classes(self) -> dict[str, Any]:
+        """hummingbot's sources, loaded once (a failed load is tried again next time)."""
+        if not self._classes:
+            self._classes = await source_classes()
+        return self._classes
 
     async def names(self) -> list[str]:
-        return list(await source_classes())
+        return list(await self.classes())
 
     async def _instance(self, name: str) -> Any:
         if name not in self._instances:
-            classes = await source_classes()
+            classes = await self.classes()
             if name not in classes:
                 raise InvalidInput(f"Unknown rate source '{name}'. Rate sources: {', '.join(classes)}.")
             try:

@@ -135,16 +135,7 @@ class MarketDataSession:
         await self.send({"type": "unsubscribed", "subscription_id": subscription_id})
 
     async def push(self, kind: str, subscription_id: str, request: Subscribe, data: Any) -> None:
-        await self.send(
-            {
-                "type": kind,
-                "subscription_id": subscription_id,
-                "connector": request.connector,
-                "trading_pair": request.trading_pair,
-                "data": data,
-                "timestamp": self.kernel.clock(),
-            }
-        )
+        await self.push_encoded(kind, subscription_id, request, json.dumps(data))
 
     async def push_encoded(self, kind: str, subscription_id: str, request: Subscribe, data: str) -> None:
         """``push`` for data that is JSON text already (shared by every reader of a book)."""

@@ -36,8 +36,8 @@ class SimService:
         manager = self.kernel.service("connector_manager")
         catalog.register(ConnectorSpec(SPOT, "spot"))
         catalog.register(ConnectorSpec(PERPETUAL, "perpetual"))
-        manager.register_factory(SPOT, self.spot_connector)
-        manager.register_factory(PERPETUAL, self.perpetual_connector)
+        for name in (SPOT, PERPETUAL):
+            manager.register_factory(name, self._factory(name))
         self.kernel.spawn(self._match(), name="sim matching")
 
     async def _match(self) -> None:
@@ -47,26 +47,20 @@ class SimService:
             self.perpetual.step(now)
             await asyncio.sleep(self.settings.step_interval)
 
-    def spot_connector(self, account: str | None, trading_pairs: list[str], trading_required: bool) -> Any:
-        from hbdesk.sim.connector import HbdeskSimExchange
+    def _factory(self, kind: str) -> Any:
+        """The connector manager's factory for one venue: its hummingbot connector, on demand."""
 
-        return HbdeskSimExchange(
-            self.venue,
-            account or MASTER_ACCOUNT,
-            trading_pairs or None,
-            trading_required=trading_required,
-            clock=self.kernel.clock,
-        )
+        def build(account: str | None, trading_pairs: list[str], trading_required: bool) -> Any:
+            if kind == SPOT:
+                from hbdesk.sim.connector import HbdeskSimExchange as connector_class
+            else:
+                from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative as connector_class
+            return connector_class(
+                self.venue_of(kind),
+                account or MASTER_ACCOUNT,
+                trading_pairs or None,
+                trading_required=trading_required,
+                clock=self.kernel.clock,
+            )
 
-    def perpetual_connector(
-        self, account: str | None, trading_pairs: list[str], trading_required: bool
-    ) -> Any:
-        from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
-
-        return HbdeskSimPerpetualDerivative(
-            self.perpetual,
-            account or MASTER_ACCOUNT,
-            trading_pairs or None,
-            trading_required=trading_required,
-            clock=self.kernel.clock,
-        )
+        return build
