@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from hbdesk import __version__
+from hbdesk.kernel.files import PRIVATE_UMASK
 from hbdesk.plugins import LoadedPlugins, call_each, load_plugins
 from hbdesk.settings import CoreSettings
 
@@ -40,8 +42,10 @@ def log_to_file(path: Path) -> None:
     """The desk owns the terminal, so its logs (and hummingbot's) go to a file."""
     import logging
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path)
+    from hbdesk.kernel.files import private_dir, private_file
+
+    private_dir(path.parent)
+    handler = logging.FileHandler(private_file(path))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for existing in list(root.handlers):
@@ -66,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     # collector would sweep them again and again for nothing. It is back on once the desk has
     # drawn its first frame or the server runs (see hbdesk.tui.app and the rest_api plugin).
     gc.disable()
+    os.umask(PRIVATE_UMASK)  # state, logs and hummingbot's files: readable by their owner only
     core = CoreSettings()
     plugins = load_plugins(core.disabled_plugins)
     call_each(plugins.manager, "register_cli_commands", cli=cli)

@@ -76,7 +76,7 @@ class Database:
         connect_args: dict[str, Any] = {}
         if self.backend == "sqlite":
             if url.database and url.database != ":memory:":
-                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+                _private_sqlite(Path(url.database))
         elif self.backend == "postgresql":
             connect_args["timeout"] = self.connect_timeout
         self.engine = create_async_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
@@ -122,3 +122,14 @@ def _upgrade(connection: Connection, locations: Sequence[Path]) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(locations, connection), "heads")
+
+
+def _private_sqlite(database: Path) -> None:
+    """The database owner-only before SQLite opens it: SQLite gives its -wal and -shm files the
+    database file's permissions."""
+    from hbdesk.kernel.files import private_file, restrict_existing
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    private_file(database)
+    for suffix in ("-wal", "-shm", "-journal"):
+        restrict_existing(database.with_name(database.name + suffix))

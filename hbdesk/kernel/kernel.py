@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from hbdesk.kernel.db import Database, redacted
 from hbdesk.kernel.events import Event, EventBus
+from hbdesk.kernel.files import private_dir
 from hbdesk.kernel.preferences import Preferences
 from hbdesk.kernel.services import ServiceRegistry, ServiceSpec
 from hbdesk.settings import Settings
@@ -83,7 +84,7 @@ class Kernel:
         self._set_state(KernelState.STARTING)
         core = self.settings.core
         try:
-            core.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(core.data_dir)
             order = self.registry.start_order()
             migrations = [s.migrations for s in order if s.migrations is not None]
             await self.db.start(migrations)

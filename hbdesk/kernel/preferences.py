@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from hbdesk.kernel.files import private_dir, write_private
 
 
 class Preferences:
@@ -25,7 +26,5 @@ class Preferences:
     def set(self, key: str, value: Any) -> None:
         data = self.load()
         data[key] = value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
-        os.replace(tmp, self.path)
+        private_dir(self.path.parent)
+        write_private(self.path, json.dumps(data, indent=2, sort_keys=True))

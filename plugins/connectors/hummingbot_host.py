@@ -12,6 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from hbdesk.kernel.files import private_dir
+
 log = logging.getLogger("hbdesk.hummingbot")
 
 
@@ -38,8 +40,7 @@ def install(data_dir: Path) -> None:
     from hummingbot.client.config import config_helpers
     from hummingbot.client.hummingbot_application import HummingbotApplication
 
-    conf = data_dir / "hummingbot"
-    conf.mkdir(parents=True, exist_ok=True)
+    conf = private_dir(data_dir / "hummingbot")
     config_helpers.CLIENT_CONFIG_PATH = conf / "conf_client.yml"
     if not isinstance(HummingbotApplication._main_app, DeskHost):
         HummingbotApplication._main_app = DeskHost()
