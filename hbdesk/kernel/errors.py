@@ -6,6 +6,15 @@ the REST plugin into a status code with ``detail``, the desk into a notification
 
 from __future__ import annotations
 
+EXCERPT = 48  # characters of the user's own input an error message may quote
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """``value`` as text for an error message, cut short: a message never echoes a whole input
+    (a megabyte-long name must not come back as a megabyte-long error)."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
+
 
 class HbdeskError(Exception):
     """Base of every error that carries a message meant for the user."""

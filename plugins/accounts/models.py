@@ -9,11 +9,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from hbdesk.schema import RequestModel
+
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 NAME_RE = re.compile(NAME_PATTERN)
+NAME_MAX = 64  # the accounts table's key column, the form and the schema all say 64
+SECRET_MAX = 8_192  # characters of one credential value: PEM keys fit, a megabyte does not
 MASTER_ACCOUNT = "master_account"
 
-AccountName = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=64)]
+AccountName = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=NAME_MAX)]
 
 
 class CredentialStatus(enum.StrEnum):
@@ -24,7 +28,7 @@ class CredentialStatus(enum.StrEnum):
 
 
 # Documented rather than enforced by the model: a name outside it is a 400, as the reference has it.
-NAME_SCHEMA = {"type": "string", "pattern": NAME_PATTERN, "minLength": 1, "maxLength": 64}
+NAME_SCHEMA = {"type": "string", "pattern": NAME_PATTERN, "minLength": 1, "maxLength": NAME_MAX}
 
 
 class AccountNameQuery(BaseModel):
@@ -48,15 +52,15 @@ class CredentialState(BaseModel):
     checked_at: datetime | None = None
 
 
-class GatewayWalletCredential(BaseModel):
-    chain: str = Field(min_length=1)
-    private_key: str = Field(min_length=1)
+class GatewayWalletCredential(RequestModel):
+    chain: str = Field(min_length=1, max_length=NAME_MAX)
+    private_key: str = Field(min_length=1, max_length=SECRET_MAX)
     set_default: bool = True
 
 
-class SetDefaultWalletRequest(BaseModel):
-    chain: str = Field(min_length=1)
-    address: str = Field(min_length=1)
+class SetDefaultWalletRequest(RequestModel):
+    chain: str = Field(min_length=1, max_length=NAME_MAX)
+    address: str = Field(min_length=1, max_length=256)
 
 
 class WalletRemoved(BaseModel):

@@ -15,16 +15,18 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from hbdesk.kernel.errors import InvalidInput, NotFound
+from hbdesk.kernel.errors import HbdeskError, InvalidInput, NotFound, excerpt
 from hbdesk.kernel.events import Event
 from hbdesk.kernel.kernel import Kernel
 from hbdesk_plugins.accounts.models import (
     MASTER_ACCOUNT,
+    NAME_MAX,
     NAME_RE,
     CredentialState,
     CredentialStatus,
 )
 from hbdesk_plugins.accounts.tables import Account, Credential, utcnow
+from hbdesk_plugins.connectors.specs import Verdict, Verification
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +45,12 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def check_name(value: str, label: str) -> str:
+    if len(value or "") > NAME_MAX:
+        raise InvalidInput(f"Invalid {label}: '{excerpt(value)}'. At most {NAME_MAX} characters are allowed.")
     if not NAME_RE.fullmatch(value or ""):
         raise InvalidInput(
-            f"Invalid {label}: '{value}'. Only letters, numbers, underscores and hyphens are allowed."
+            f"Invalid {label}: '{excerpt(value)}'. "
+            "Only letters, numbers, underscores and hyphens are allowed."
         )
     return value
 
@@ -68,6 +73,32 @@ class AccountsService:
                 session.add(Account(name=MASTER_ACCOUNT))
         await self._load_names()
         await self._count_credentials()
+        await self._resume_checks()
+
+    async def _resume_checks(self) -> None:
+        """Credentials still pending (a stop or crash came before the exchange answered) are
+        asked again, so each one ends verified, rejected or unreachable."""
+        async with self.kernel.db.session() as session:
+            pending = list(
+                await session.scalars(
+                    select(Credential).where(Credential.status == CredentialStatus.PENDING.value)
+                )
+            )
+        for credential in pending:
+            self.kernel.spawn(
+                self._verify_pending(credential.account_name, credential.connector_name, credential.secret),
+                name=f"verify {credential.account_name}/{credential.connector_name}",
+            )
+
+    async def _verify_pending(self, account_name: str, connector_name: str, secret: str) -> None:
+        try:
+            spec = await self.catalog.spec(connector_name)
+        except HbdeskError as exc:
+            await self._record(
+                account_name, connector_name, secret, Verification(Verdict.UNREACHABLE, exc.detail)
+            )
+            return
+        await self._verify(account_name, connector_name, secret, spec)
 
     # -- accounts -------------------------------------------------------------------------------
 
@@ -177,7 +208,18 @@ class AccountsService:
             return dict(self.kernel.secrets.decrypt(credential.secret))
 
     async def _verify(self, account_name: str, connector_name: str, secret: str, spec: Any) -> None:
-        outcome = await self.catalog.verify(spec, self.kernel.secrets.decrypt(secret))
+        try:
+            outcome = await self.catalog.verify(spec, self.kernel.secrets.decrypt(secret))
+        except Exception as exc:  # a bug must not leave the credential pending for ever
+            log.exception("checking credentials %s/%s failed", account_name, connector_name)
+            outcome = Verification(
+                Verdict.UNREACHABLE, f"the check could not be completed ({type(exc).__name__})"
+            )
+        await self._record(account_name, connector_name, secret, outcome)
+
+    async def _record(
+        self, account_name: str, connector_name: str, secret: str, outcome: Verification
+    ) -> None:
         async with self.kernel.db.session() as session, session.begin():
             credential = await session.get(Credential, (account_name, connector_name))
             if credential is None or credential.secret != secret:

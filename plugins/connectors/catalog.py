@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hbdesk.kernel import heap
-from hbdesk.kernel.errors import InvalidInput, Unavailable
+from hbdesk.kernel.errors import InvalidInput, Unavailable, excerpt
 from hbdesk_plugins.connectors.specs import ConnectorSpec, Verdict, Verification
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class ConnectorCatalog:
             return self._specs[name]
         except KeyError:
             raise InvalidInput(
-                f"Unknown connector '{name}'. Known connectors: {', '.join(sorted(self._specs))}."
+                f"Unknown connector '{excerpt(name)}'. Known connectors: {', '.join(sorted(self._specs))}."
             ) from None
 
     async def verify(self, spec: ConnectorSpec, values: dict[str, str]) -> Verification:
@@ -85,19 +85,20 @@ class ConnectorCatalog:
         if spec.verifier is None:
             return Verification(Verdict.VERIFIED, "no check needed")
         try:
-            outcome = await asyncio.wait_for(spec.verifier(spec, values), self.timeout)
+            outcome = await asyncio.wait_for(spec.verifier(spec, dict(values)), self.timeout)
         except TimeoutError:
             return Verification(Verdict.UNREACHABLE, f"{spec.name} did not answer within {self.timeout:g} s")
         except Exception as exc:
             from hbdesk_plugins.connectors.hummingbot_specs import classify
 
+            log.info("checking credentials for %s failed: %s", spec.name, type(exc).__name__)
             outcome = classify(exc)
         return Verification(outcome.status, scrub(outcome.detail, values))
 
 
 def scrub(text: str, values: dict[str, str]) -> str:
     """The text with every credential value in it replaced: exchange errors may quote a key."""
-    for value in sorted(values.values(), key=len, reverse=True):
-        if len(value) >= 4:
-            text = text.replace(value, "***")
+    secrets = [value for value in values.values() if isinstance(value, str) and len(value) >= 4]
+    for value in sorted(secrets, key=len, reverse=True):
+        text = text.replace(value, "***")
     return text

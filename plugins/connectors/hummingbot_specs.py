@@ -111,8 +111,10 @@ async def build_connector(name: str, keys: dict[str, str], pairs: list[str], tra
     if not keys and not trading_required:
         # A data-only connector still takes its key arguments; empty ones, as hummingbot does.
         keys = {field.name: "" for field in _fields(setting.config_keys)}
+    # hummingbot adds its own init parameters to the dict it is given: give it a copy, so the
+    # caller's keys stay the keys (the credential check scrubs error text with them).
     params = setting.conn_init_parameters(
-        trading_pairs=pairs, trading_required=trading_required, api_keys=keys
+        trading_pairs=pairs, trading_required=trading_required, api_keys=dict(keys)
     )
     return connector_class(**params)
 

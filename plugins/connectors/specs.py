@@ -9,7 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from hbdesk.kernel.errors import InvalidInput
+from hbdesk.kernel.errors import InvalidInput, excerpt
+
+VALUE_MAX = 8_192  # characters of one credential value: PEM keys fit, a megabyte does not
 
 
 class Verdict(enum.StrEnum):
@@ -62,7 +64,7 @@ class ConnectorSpec:
         if not isinstance(values, dict):
             raise InvalidInput(f"Credentials for {self.name} must be an object with: {self.expected()}.")
         known = set(self.field_names)
-        unknown = sorted(set(values) - known)
+        unknown = [excerpt(name) for name in sorted(set(values) - known)][:10]
         missing = [f.name for f in self.fields if f.required and _blank(values.get(f.name))]
         problems = []
         if unknown:
@@ -74,6 +76,9 @@ class ConnectorSpec:
         ]
         if wrong_type:
             problems.append(f"not text: {', '.join(wrong_type)}")
+        too_long = [k for k, v in values.items() if k in known and len(str(v)) > VALUE_MAX]
+        if too_long:
+            problems.append(f"longer than {VALUE_MAX:,} characters: {', '.join(too_long)}")
         if problems:
             raise InvalidInput(
                 f"Wrong credential fields for {self.name} ({'; '.join(problems)}). "

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from hbdesk_plugins.connectors.specs import Verdict
+from hbdesk_plugins.rest_api.app import DESK
 from tests.api.conftest import AUTH
 from tests.fakes import FakeGateway
 from tests.helpers import ScriptedExchange, wait_for
@@ -177,6 +178,55 @@ async def test_an_exchange_that_times_out_is_unreachable(
     rows = await (await api.get("/accounts/master_account/credentials/status", headers=AUTH)).json()
     assert "did not answer within 0.2 s" in rows[0]["detail"]
     assert rows[0]["checked_at"].endswith(("Z", "+00:00"))  # RFC 3339: the zone is part of the time
+
+
+async def test_a_check_whose_connector_adds_to_the_keys_still_ends(
+    api: Any, exchange: ScriptedExchange
+) -> None:
+    """As hummingbot's init parameters did: non-text values added to the dict the check is given."""
+
+    async def meddling(spec: Any, values: dict[str, Any]) -> Any:
+        values.update(trading_required=True, trading_pairs=[], balance_asset_limit={})
+        raise OSError(f"HTTP 401: key {values['binance_api_key']} refused")
+
+    exchange_spec = await api.server.app[DESK].kernel.service("connectors").spec("binance")
+    object.__setattr__(exchange_spec, "verifier", meddling)
+    await api.post("/accounts/add-credential/master_account/binance", json=BINANCE, headers=AUTH)
+
+    async def settled() -> bool:
+        return (await statuses(api, "master_account")) == {"binance": "rejected"}
+
+    await wait_for(settled)
+    rows = await (await api.get("/accounts/master_account/credentials/status", headers=AUTH)).json()
+    assert "key-AAAA" not in rows[0]["detail"] and "***" in rows[0]["detail"]
+
+
+async def test_a_check_cut_short_by_a_stop_runs_again_at_the_next_start(
+    core: Any, exchange: ScriptedExchange
+) -> None:
+    from hbdesk.runtime import create_desk
+
+    exchange.delay = 3600  # the desk stops before the exchange answers
+    first = create_desk(core)
+    await first.start()
+    await first.kernel.service("accounts").add_credential("master_account", "binance", BINANCE)
+    await asyncio.wait_for(exchange.started.wait(), 5)
+    await first.stop()
+
+    exchange.delay = 0
+    second = create_desk(core)
+    await second.start()
+    try:
+        accounts = second.kernel.service("accounts")
+
+        async def verified() -> bool:
+            states = await accounts.credential_states("master_account")
+            return [(s.connector_name, s.status.value) for s in states] == [("binance", "verified")]
+
+        await wait_for(verified)
+        assert exchange.seen[-1] == BINANCE
+    finally:
+        await second.stop()
 
 
 async def test_replacing_credentials_while_a_check_runs_keeps_the_new_ones(

@@ -76,6 +76,33 @@ async def test_credential_verification_runs_in_the_background(
     assert "401" in statuses[0]["detail"]
 
 
+async def credential_status(served: Served, account: str, until_settled: float = 60.0) -> list[dict]:
+    """The account's credential states, once none is pending (or the time is up)."""
+    auth = {"Authorization": aiohttp.encode_basic_auth("admin", PASSWORD)}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + until_settled
+    async with aiohttp.ClientSession(headers=auth) as session:
+        while True:
+            async with session.get(f"{served.url}/accounts/{account}/credentials/status") as response:
+                states = await response.json()
+            if all(state["status"] != "pending" for state in states) or loop.time() > deadline:
+                return states
+            await asyncio.sleep(0.1)
+
+
+async def test_a_hummingbot_exchange_that_cannot_be_reached_ends_its_check(
+    client: HummingbotAPIClient, served: Served
+) -> None:
+    """Offline, binance cannot be asked: the check ends unreachable within the connectors timeout
+    (10 s), never pending; where it can be asked, these keys are rejected."""
+    await client.accounts.add_account("offline")
+    keys = {"binance_api_key": "key-AAAA-offline", "binance_api_secret": "secret-BBBB-offline"}
+    await client.accounts.add_credential("offline", "binance", keys)
+    [state] = await credential_status(served, "offline")
+    assert state["status"] in ("unreachable", "rejected"), state
+    assert "AAAA-offline" not in state["detail"] and "BBBB-offline" not in state["detail"]
+
+
 async def test_gateway_wallets_are_503_without_gateway(client: HummingbotAPIClient) -> None:
     for call in (
         client.accounts.list_gateway_wallets(),

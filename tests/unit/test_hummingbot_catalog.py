@@ -68,3 +68,21 @@ def test_exchange_failures_are_told_apart(error: Exception, verdict: Verdict) ->
     outcome = classify(error)
     assert outcome.status is verdict
     assert type(error).__name__ in outcome.detail
+
+
+async def test_building_a_connector_leaves_the_callers_keys_as_they_were() -> None:
+    """hummingbot adds trading_required, trading_pairs, ... to the dict it is given; the check
+    scrubs its error text with the keys, so they must stay the keys (and all text)."""
+    from hbdesk_plugins.connectors.hummingbot_specs import build_connector
+
+    keys = {"binance_api_key": "key-AAAA", "binance_api_secret": "secret-BBBB"}
+    connector = await build_connector("binance", keys, ["BTC-USDT"], trading_required=True)
+    assert keys == {"binance_api_key": "key-AAAA", "binance_api_secret": "secret-BBBB"}
+    assert connector.name == "binance"
+
+
+def test_scrubbing_ignores_values_that_are_not_text() -> None:
+    from hbdesk_plugins.connectors.catalog import scrub
+
+    values: dict = {"api_key": "key-AAAA", "trading_required": True, "trading_pairs": ["BTC-USDT"]}
+    assert scrub("bad key key-AAAA", values) == "bad key ***"
