@@ -91,6 +91,17 @@ class CoreSettings(BaseSettings):
         """True while the API password is still the well-known default."""
         return self.password.get_secret_value() == DEFAULT_PASSWORD
 
+    def weak_credentials(self) -> str | None:
+        """Why the API credentials protect nothing (empty, or the well-known default), or None."""
+        password = self.password.get_secret_value()
+        if not self.username.strip():
+            return "USERNAME is empty"
+        if not password.strip():
+            return "PASSWORD is empty"
+        if password == DEFAULT_PASSWORD:
+            return f"PASSWORD is still the default '{DEFAULT_PASSWORD}'"
+        return None
+
 
 class PluginSettings(BaseSettings):
     """Base of a plugin's settings section, read from ``HBDESK_<SECTION>__<KEY>``."""

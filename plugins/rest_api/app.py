@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSCloseCode, hdrs, web
 
 import hbdesk
 from hbdesk.kernel import heap
@@ -22,7 +24,9 @@ from hbdesk_plugins.rest_api.websockets import make_websocket_handler
 
 DESK = web.AppKey("desk", Desk)
 ROUTES = web.AppKey("routes", list)
+SOCKETS = web.AppKey("sockets", weakref.WeakSet)  # open websockets, closed on shutdown
 TITLE = "hbdesk"
+SERVER_NAME = "hbdesk"
 
 
 def collect_routes(desk: Desk) -> list[Route | WebSocketRoute]:
@@ -60,10 +64,16 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
     routes = [route for route in collected if isinstance(route, Route)]
     app[ROUTES] = routes
     for route in routes:
-        app.router.add_route(route.method, route.path, make_handler(route, desk.kernel))
+        handler = make_handler(route, desk.kernel)
+        if route.method == "GET":
+            app.router.add_get(route.path, handler)  # HEAD too, answered without a body
+        else:
+            app.router.add_route(route.method, route.path, handler)
+    app[SOCKETS] = weakref.WeakSet()
     for socket_route in collected:
         if isinstance(socket_route, WebSocketRoute):
-            app.router.add_get(socket_route.path, make_websocket_handler(socket_route, desk.kernel, core))
+            handle = make_websocket_handler(socket_route, desk.kernel, core, app[SOCKETS])
+            app.router.add_get(socket_route.path, handle, allow_head=False)
     document = build_openapi(routes, TITLE, hbdesk.__version__)
 
     async def openapi(_request: web.Request) -> web.Response:
@@ -74,6 +84,8 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
     add_docs(app, TITLE)
     if settings.cors_origins:
         _enable_cors(app, settings.cors_origins)
+    app.on_response_prepare.append(_plain_server_header)
+    app.on_shutdown.append(_close_sockets)
     if manage_desk:
         app.cleanup_ctx.append(_desk_lifecycle)
     return app
@@ -87,10 +99,31 @@ async def _desk_lifecycle(app: web.Application) -> AsyncIterator[None]:
     await desk.stop()
 
 
+async def _plain_server_header(_request: web.Request, response: web.StreamResponse) -> None:
+    # aiohttp would name itself and the Python version: nothing a client needs to know.
+    response.headers[hdrs.SERVER] = SERVER_NAME
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """On shutdown, tell every open websocket at once (1001 going away): their handlers return,
+    so the server does not wait out its shutdown timeout for sockets that never end."""
+    sockets = list(app[SOCKETS])
+    await asyncio.gather(
+        *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for ws in sockets),
+        return_exceptions=True,
+    )
+
+
 def _enable_cors(app: web.Application, origins: list[str]) -> None:
     import aiohttp_cors
 
-    options = aiohttp_cors.ResourceOptions(allow_credentials=True, expose_headers="*", allow_headers="*")
-    cors = aiohttp_cors.setup(app, defaults={origin: options for origin in origins})
+    def options(origin: str) -> aiohttp_cors.ResourceOptions:
+        # Any origin ("*") may read only what needs no credentials: with credentials allowed,
+        # every web page could read authenticated answers through a browser that holds them.
+        return aiohttp_cors.ResourceOptions(
+            allow_credentials=origin != "*", expose_headers="*", allow_headers="*"
+        )
+
+    cors = aiohttp_cors.setup(app, defaults={origin: options(origin) for origin in origins})
     for route in list(app.router.routes()):
         cors.add(route)

@@ -25,7 +25,7 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
         return None
     try:
         auth = BasicAuth.decode(header)
-    except ValueError:
+    except ValueError:  # not base64, not ASCII, no colon: not credentials
         return None
     return auth.login, auth.password
 
@@ -49,7 +49,8 @@ def auth_middleware(
         if allow_preflight and request.method == hdrs.METH_OPTIONS:
             return await handler(request)
         header = request.headers.get(hdrs.AUTHORIZATION)
-        if header is not None and hmac.compare_digest(header.encode(), expected):
+        # Bytes that are not UTF-8 reach us as surrogates: encode them too, never raise.
+        if header is not None and hmac.compare_digest(header.encode(errors="surrogatepass"), expected):
             request["user"] = settings.username
             return await handler(request)
         given = basic_credentials(header)

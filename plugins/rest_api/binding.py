@@ -49,7 +49,8 @@ def make_handler(route: Route, kernel: Any) -> Any:
                 errors.append({"type": "missing", "loc": ["body"], "msg": "Field required"})
             else:
                 try:
-                    body = body_adapter.validate_json(raw)
+                    # Strict: a boolean is not a number and "10" is not 10 (see hbdesk.schema).
+                    body = body_adapter.validate_json(raw, strict=True)
                 except ValidationError as exc:
                     errors.extend(validation_errors(exc, "body"))
         if errors:

@@ -47,7 +47,12 @@ def validation_errors(exc: ValidationError, where: str) -> list[dict[str, Any]]:
     ]
 
 
+DETAIL_MAX = 2_000  # characters: a message that quotes input is cut before it grows with it
+
+
 def json_error(status: int, detail: Any, headers: dict[str, str] | None = None) -> web.Response:
+    if isinstance(detail, str) and len(detail) > DETAIL_MAX:
+        detail = detail[: DETAIL_MAX - 1] + "…"
     return web.json_response({"detail": detail}, status=status, headers=headers)
 
 

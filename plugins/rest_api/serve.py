@@ -11,8 +11,8 @@ from hbdesk.settings import CoreSettings
 
 log = logging.getLogger("hbdesk.serve")
 
-EXPOSED_WITH_DEFAULTS = (
-    "refusing to listen on {host}: the API password is still the default '{password}'. "
+EXPOSED_WITH_WEAK_CREDENTIALS = (
+    "refusing to listen on {host}: {problem}. "
     "Set USERNAME and PASSWORD (environment or .env) to credentials of your own, "
     "or listen on 127.0.0.1 only."
 )
@@ -37,9 +37,21 @@ def exposure_problem(host: str, core: CoreSettings) -> str | None:
         return None
     if core.debug_mode:
         return EXPOSED_WITHOUT_AUTH.format(host=host)
-    if core.default_credentials:
-        return EXPOSED_WITH_DEFAULTS.format(host=host, password=core.password.get_secret_value())
+    problem = core.weak_credentials()
+    if problem:
+        return EXPOSED_WITH_WEAK_CREDENTIALS.format(host=host, problem=problem)
     return None
+
+
+def cors_notice(origins: list[str]) -> str | None:
+    """What an operator should know of the CORS setting, said once at start."""
+    if "*" not in origins:
+        return None
+    return (
+        "CORS allows any origin ('*') without credentials: web pages of other origins can call "
+        "the public routes only; list origins in HBDESK_REST_API__CORS_ORIGINS to let a browser "
+        "app send credentials"
+    )
 
 
 def serve(host: str | None, port: int | None) -> int:
@@ -59,6 +71,9 @@ def serve(host: str | None, port: int | None) -> int:
     if problem:
         print(f"hbdesk serve: {problem}", file=sys.stderr)
         return 2
+    notice = cors_notice(settings.cors_origins)
+    if notice:
+        log.warning(notice)
     for info in desk.plugins.failures:
         log.warning("plugin %s was skipped: %s", info.name, info.error)
     app = create_app(desk)

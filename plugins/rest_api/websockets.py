@@ -7,9 +7,9 @@ A client authenticates with the Authorization header, ``?token=base64(user:pass)
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import logging
+from collections.abc import MutableSet
 from typing import Any
 
 from aiohttp import WSMsgType, hdrs, web
@@ -59,7 +59,7 @@ def websocket_credentials(request: web.Request) -> tuple[str, str] | None:
     if token:
         try:
             user, _, password = base64.b64decode(token, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 behind it
             return None
         return user, password
     if "username" in request.query:
@@ -67,10 +67,13 @@ def websocket_credentials(request: web.Request) -> tuple[str, str] | None:
     return None
 
 
-def make_websocket_handler(route: WebSocketRoute, kernel: Any, settings: CoreSettings) -> Any:
+def make_websocket_handler(
+    route: WebSocketRoute, kernel: Any, settings: CoreSettings, open_sockets: MutableSet[Any]
+) -> Any:
     async def handle(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=None)
         await ws.prepare(request)
+        open_sockets.add(ws)
         socket = AiohttpSocket(request, ws)
         given = websocket_credentials(request)
         if not settings.debug_mode and (given is None or not credentials_match(settings, *given)):
