@@ -11,14 +11,16 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 
-from hbdesk.kernel.errors import InvalidInput
+from hbdesk.kernel.errors import InvalidInput, excerpt
 
 
 def split_pair(pair: str) -> tuple[str, str]:
     """BASE-QUOTE into its two tokens; anything else is a 400 that says how to write it."""
     parts = pair.split("-")
     if len(parts) != 2 or not all(parts):
-        raise InvalidInput(f"'{pair}' is not a trading pair: write it BASE-QUOTE, for example BTC-USDT")
+        raise InvalidInput(
+            f"'{excerpt(pair)}' is not a trading pair: write it BASE-QUOTE, for example BTC-USDT"
+        )
     return parts[0], parts[1]
 
 

@@ -17,22 +17,24 @@ import uuid
 from contextlib import aclosing
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from hbdesk.kernel.errors import HbdeskError
 from hbdesk.routing import Socket
+from hbdesk.schema import ConnectorName, RequestModel, TradingPair
 from hbdesk_plugins.market_data.models import Interval
 
 log = logging.getLogger(__name__)
 HEARTBEAT = 30.0
 THROTTLE_SLACK = 0.02  # seconds of jitter allowed between a book's changes before one waits
+ACK_GRACE = 0.5  # seconds after an acknowledgement for the client's next subscribe to arrive
 
 
-class Subscribe(BaseModel):
+class Subscribe(RequestModel):
     action: Literal["subscribe"]
     type: Literal["candles", "order_book", "trades"]
-    connector: str
-    trading_pair: str
+    connector: ConnectorName
+    trading_pair: TradingPair
     update_interval: float = Field(1.0, ge=0.25, le=60)
     interval: Interval = "1m"
     max_records: int = Field(100, ge=1, le=5000)
@@ -46,6 +48,12 @@ class MarketDataSession:
         self.connection_id = uuid.uuid4().hex[:12]
         self._subscriptions: dict[str, asyncio.Task[None]] = {}
         self._send_lock = asyncio.Lock()
+        # Clients take the message after their subscribe to be its acknowledgement. So no push goes
+        # out while a subscription is being set up, nor within ACK_GRACE of an acknowledgement:
+        # a client subscribing to several streams in a row gets each acknowledgement in turn.
+        self._pushes_open = asyncio.Event()
+        self._pushes_open.set()
+        self._quiet_until = 0.0
 
     @property
     def service(self) -> Any:
@@ -75,12 +83,13 @@ class MarketDataSession:
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT)
+            await self._push_turn()
             await self.send({"type": "heartbeat", "timestamp": self.kernel.clock()})
 
     async def handle(self, raw: str) -> None:
         try:
             message = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser may go
             await self.error("Messages must be JSON objects")
             return
         action = message.get("action") if isinstance(message, dict) else None
@@ -94,8 +103,31 @@ class MarketDataSession:
             await self.error(f"Unknown action: {action}. Valid actions: subscribe, unsubscribe, ping")
 
     async def subscribe(self, message: dict[str, Any]) -> None:
+        self._pushes_open.clear()
         try:
-            request = Subscribe.model_validate(message)
+            await self._subscribe(message)
+        finally:
+            self._quiet_until = asyncio.get_running_loop().time() + ACK_GRACE
+            self._pushes_open.set()
+
+    async def _push_turn(self) -> float:
+        """Wait until pushes may go out (see ``_pushes_open``); the loop time the wait ended, or 0
+        when there was none."""
+        loop = asyncio.get_running_loop()
+        waited = False
+        while True:
+            if not self._pushes_open.is_set():
+                waited = True
+                await self._pushes_open.wait()
+            rest = self._quiet_until - loop.time()
+            if rest <= 0 and self._pushes_open.is_set():
+                return loop.time() if waited else 0.0
+            waited = True
+            await asyncio.sleep(max(rest, 0))
+
+    async def _subscribe(self, message: dict[str, Any]) -> None:
+        try:
+            request = Subscribe.model_validate(message, strict=True)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
@@ -148,6 +180,7 @@ class MarketDataSession:
                 "timestamp": self.kernel.clock(),
             }
         )
+        await self._push_turn()
         await self.send(f'{head[:-1]}, "data": {data}}}')
 
     async def _guarded(self, subscription_id: str, request: Subscribe, step: Any) -> None:
@@ -164,6 +197,7 @@ class MarketDataSession:
 
     async def _candles(self, subscription_id: str, request: Subscribe) -> None:
         async def loop() -> None:
+            await asyncio.sleep(request.update_interval)  # the acknowledgement has a head start
             candles = await self.service.candles(
                 request.connector, request.trading_pair, request.interval, request.max_records
             )
@@ -183,6 +217,7 @@ class MarketDataSession:
 
     async def _order_book(self, subscription_id: str, request: Subscribe) -> None:
         async def loop() -> None:
+            await asyncio.sleep(request.update_interval)  # the acknowledgement has a head start
             clock = asyncio.get_running_loop()
             last: Any = None
             changes = self.service.book_changes(request.connector, request.trading_pair)
@@ -193,11 +228,14 @@ class MarketDataSession:
                     )
                     if data == last:  # only changes are sent
                         continue
+                    released = await self._push_turn()
                     await self.push_encoded("order_book", subscription_id, request, data)
                     last = data
                     # At most one push per update_interval, counted from when the change was seen
-                    # (not when this push went out), so a busy moment does not delay the next.
-                    rest = seen_at + request.update_interval - THROTTLE_SLACK - clock.time()
+                    # (not when this push went out), so a busy moment does not delay the next; a
+                    # push held back for an acknowledgement counts from its release.
+                    since = max(seen_at, released)
+                    rest = since + request.update_interval - THROTTLE_SLACK - clock.time()
                     if rest > 0:
                         await asyncio.sleep(rest)
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
+from hbdesk.schema import RequestModel, TradingPair
+
 SIM_SOURCE = "hbdesk_sim"  # the default: it prices everything offline
 
 
-class GlobalTokenConfig(BaseModel):
+class GlobalTokenConfig(RequestModel):
     global_token_name: str = Field("USDT", min_length=1, max_length=20, pattern=r"^[A-Za-z0-9]+$")
     global_token_symbol: str = Field("$", min_length=1, max_length=8)
 
@@ -17,7 +19,7 @@ class GlobalTokenConfig(BaseModel):
         return value.upper()  # hummingbot's pairs spell tokens in capitals
 
 
-class RateOracleSourceConfig(BaseModel):
+class RateOracleSourceConfig(RequestModel):
     # A plain string, not an enum: the sources are hummingbot's, known only once it has loaded.
     name: str = Field(SIM_SOURCE, min_length=1, max_length=64)
 
@@ -33,7 +35,7 @@ class RateOracleConfigResponse(BaseModel):
     available_sources: list[str]
 
 
-class RateOracleConfigUpdateRequest(BaseModel):
+class RateOracleConfigUpdateRequest(RequestModel):
     """Only what is given changes; a field left out of ``global_token`` keeps its value."""
 
     rate_oracle_source: RateOracleSourceConfig | None = None
@@ -46,8 +48,8 @@ class RateOracleConfigUpdateResponse(BaseModel):
     config: RateOracleConfig
 
 
-class RateRequest(BaseModel):
-    trading_pairs: list[str] = Field(min_length=1, max_length=1000)
+class RateRequest(RequestModel):
+    trading_pairs: list[TradingPair] = Field(min_length=1, max_length=1000)
 
 
 class RateResponse(BaseModel):

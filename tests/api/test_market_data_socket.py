@@ -32,7 +32,10 @@ async def test_every_way_to_authenticate(api: Any) -> None:
         await ws.close()
 
 
-@pytest.mark.parametrize("query", ["", "?token=bm9wZQ==", "?token=%%%", "?username=admin&password=wrong"])
+@pytest.mark.parametrize(
+    "query",
+    ["", "?token=bm9wZQ==", "?token=%%%", "?token=%C3%A9", "?token=%FF", "?username=admin&password=wrong"],
+)
 async def test_failed_authentication_says_why_and_closes_4001(api: Any, query: str) -> None:
     ws = await connect(api, query)
     assert await ws.receive_json() == {"type": "error", "message": "Authentication failed"}
@@ -59,6 +62,57 @@ async def test_ping_bad_messages_and_unknown_actions_keep_the_socket_up(api: Any
     assert "No subscription 'nope'" in (await ws.receive_json())["message"]
     await ws.send_json({"action": "ping"})
     assert (await ws.receive_json())["type"] == "pong"
+    await ws.close()
+
+
+async def test_a_deeply_nested_frame_is_an_error_and_the_socket_stays_up(api: Any) -> None:
+    ws = await connect(api)
+    await ws.receive_json()
+    await ws.send_str("[" * 100_000)
+    assert await ws.receive_json() == {"type": "error", "message": "Messages must be JSON objects"}
+    await ws.send_json({"action": "ping"})
+    assert (await ws.receive_json())["type"] == "pong"
+    await ws.close()
+
+
+async def test_loose_subscription_values_are_refused(api: Any) -> None:
+    ws = await connect(api)
+    await ws.receive_json()
+    base = {
+        "action": "subscribe",
+        "type": "order_book",
+        "connector": "hbdesk_sim",
+        "trading_pair": "BTC-USDT",
+    }
+    for bad in [{"depth": True}, {"depth": "10"}, {"trading_pair": ""}, {"trading_pair": "X" * 100_000}]:
+        await ws.send_json({**base, **bad})
+        reply = await ws.receive_json()
+        assert reply["type"] == "error" and "Invalid subscription" in reply["message"], bad
+        assert len(reply["message"]) < 500
+    await ws.close()
+
+
+async def test_each_acknowledgement_comes_before_any_push_on_one_socket(api: Any) -> None:
+    """The API client takes the message after its subscribe to be the acknowledgement."""
+    ws = await connect(api)
+    await ws.receive_json()
+    kinds = [
+        {"type": "candles", "trading_pair": "BTC-USDT", "interval": "1s", "max_records": 3},
+        {"type": "order_book", "trading_pair": "ETH-USDT", "depth": 2},
+        {"type": "trades", "trading_pair": "SOL-USDT"},
+        {"type": "order_book", "trading_pair": "SOL-USDT", "depth": 2},
+    ]
+    for kind in kinds:
+        await ws.send_json(
+            {"action": "subscribe", "connector": "hbdesk_sim", "update_interval": 0.25, **kind}
+        )
+        ack = await ws.receive_json()
+        assert ack["type"] == "subscribed" and ack["subscription_type"] == kind["type"], ack
+    await ws.send_json(
+        {"action": "subscribe", "type": "trades", "connector": "hbdesk_sim", "trading_pair": "NO-PE"}
+    )
+    while (message := await ws.receive_json())["type"] not in ("error",):
+        assert message["type"] in ("candles", "candle_update", "order_book", "trades"), message
     await ws.close()
 
 

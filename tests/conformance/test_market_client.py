@@ -61,6 +61,27 @@ async def test_the_websocket_through_the_clients_helper(client: HummingbotAPICli
             await ws.subscribe_trades("hbdesk_sim", "NOPE-USDT")
 
 
+async def test_the_clients_one_socket_sequence_gets_its_own_acknowledgements(
+    client: HummingbotAPIClient,
+) -> None:
+    """subscribe_* take the next message as their acknowledgement: pushes must not overtake."""
+    async with client.ws.market_data() as ws:
+        candles = await ws.subscribe_candles("hbdesk_sim", "BTC-USDT", interval="1s", update_interval=0.25)
+        book = await ws.subscribe_order_book("hbdesk_sim", "ETH-USDT", depth=3, update_interval=0.25)
+        trades = await ws.subscribe_trades("hbdesk_sim", "SOL-USDT", update_interval=0.25)
+        perpetual = await ws.subscribe_order_book("hbdesk_sim_perpetual", "BTC-USDT", update_interval=0.25)
+        assert candles.startswith("candles_hbdesk_sim_BTC-USDT")
+        assert book.startswith("order_book_hbdesk_sim_ETH-USDT")
+        assert trades.startswith("trades_hbdesk_sim_SOL-USDT")
+        assert perpetual.startswith("order_book_hbdesk_sim_perpetual_BTC-USDT")
+        with pytest.raises(RuntimeError, match="Unknown trading pair"):
+            await ws.subscribe_candles("hbdesk_sim", "NOPE-USDT")
+        seen = set()
+        while len(seen) < 3:
+            seen.add((await ws.receive())["subscription_id"])
+        assert seen <= {candles, book, trades, perpetual}
+
+
 async def test_perpetual_funding_through_the_client(client: HummingbotAPIClient) -> None:
     assert "hbdesk_sim_perpetual" in await client.connectors.list_connectors()
     info = await client.market_data.get_funding_info("hbdesk_sim_perpetual", "BTC-USDT")
