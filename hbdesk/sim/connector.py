@@ -21,9 +21,11 @@ from hummingbot.core.data_type.common import OrderType, PositionAction, TradeTyp
 from hummingbot.core.data_type.in_flight_order import InFlightOrder, OrderState, OrderUpdate, TradeUpdate
 from hummingbot.core.data_type.order_book_message import OrderBookMessage, OrderBookMessageType
 from hummingbot.core.data_type.order_book_row import OrderBookRow
+from hummingbot.core.data_type.order_book_tracker import OrderBookTracker
 from hummingbot.core.data_type.order_book_tracker_data_source import OrderBookTrackerDataSource
 from hummingbot.core.data_type.trade_fee import AddedToCostTradeFee, TokenAmount, TradeFeeBase, TradeFeeSchema
 from hummingbot.core.data_type.user_stream_tracker_data_source import UserStreamTrackerDataSource
+from hummingbot.core.utils.async_utils import safe_ensure_future
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
 
 from hbdesk.sim.market import SimMarket
@@ -137,6 +139,29 @@ class SimOrderBookDataSource(OrderBookTrackerDataSource):
         return True
 
 
+class SimOrderBookTracker(OrderBookTracker):
+    """hummingbot's tracker, minus what it does to spare a remote exchange's REST API."""
+
+    async def _init_order_books(self) -> None:
+        # hummingbot takes the first snapshots a second apart, to stay under an exchange's rate
+        # limit: three seconds before the first book is answered. The sim's snapshots are calls
+        # into this process, with no limit to stay under.
+        for trading_pair in list(self._trading_pairs):
+            self._order_books[trading_pair] = await self._initial_order_book_for_trading_pair(trading_pair)
+            self._tracking_message_queues[trading_pair] = asyncio.Queue()
+            self._tracking_tasks[trading_pair] = safe_ensure_future(self._track_single_book(trading_pair))
+        self._order_books_initialized.set()
+
+    async def add_trading_pair(self, trading_pair: str) -> bool:
+        # A pair asked for as the connector starts is one the first pass is about to make: hummingbot
+        # checks before waiting for that pass, and would make the book a second time, dropping the
+        # first pass's tracking task still waiting on a queue nobody feeds any more.
+        await self._order_books_initialized.wait()
+        if trading_pair in self._order_books:
+            return True
+        return await super().add_trading_pair(trading_pair)
+
+
 class SimUserStreamDataSource(UserStreamTrackerDataSource):
     """The account's private stream: every order change and fill of this account on the venue."""
 
@@ -196,6 +221,11 @@ class SimConnectorMixin:
         self._pairs = list(trading_pairs or venue.market.pairs)
         self._required = trading_required
         super().__init__(**kwargs)
+        # ExchangePyBase makes its tracker itself, with no way to choose the class: replace it
+        # before anything starts it.
+        self._set_order_book_tracker(
+            SimOrderBookTracker(self._orderbook_ds, self.trading_pairs, domain=self.domain)
+        )
 
     # -- identity -------------------------------------------------------------------------------
 

@@ -108,6 +108,16 @@ class HbdeskSimPerpetualDerivative(SimConnectorMixin, PerpetualDerivativePyBase)
             flat_fees=[TokenAmount(fill.fee_asset, fill.fee)],
         )
 
+    async def stop_network(self) -> None:
+        # hummingbot's perpetual base starts its funding-payment loop with the network but never
+        # stops it, and swaps the Event that loop waits on: the loop would wait on an Event nobody
+        # holds, until the collector destroys it still pending (a restart drops one more each time).
+        polling, self._funding_fee_polling_task = self._funding_fee_polling_task, None
+        if polling is not None:
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+        await super().stop_network()
+
     async def _after_venue_event(self, kind: str) -> None:
         await self._update_balances()
         await self._update_positions()

@@ -8,13 +8,20 @@ import asyncio
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hbdesk.sim.market import SimMarket
 from hbdesk.sim.venue import SimVenue
 from tests.helpers import FROZEN, SteppedClock, wait_for
-from tests.sim_support import install_host, on_hummingbot_clock
+from tests.sim_support import (
+    added_to_running_clock,
+    destroyed_tasks,
+    install_host,
+    on_hummingbot_clock,
+    paced_sleeps,
+)
 
 pytestmark = pytest.mark.hummingbot_catalog
 D = Decimal
@@ -116,3 +123,41 @@ async def test_orders_the_venue_refuses_fail_with_its_reason(sim: tuple) -> None
     await wait_for(lambda: "OrderFailure" in names(events))
     failure = events[-1][1]
     assert "insufficient USDT" in failure.error_message
+
+
+async def test_the_first_book_asked_of_a_data_connector_comes_without_pacing(tmp_path: Path) -> None:
+    install_host(tmp_path)
+    from hbdesk.sim.connector import HbdeskSimExchange
+
+    venue = SimVenue(SimMarket(31))
+    connector = HbdeskSimExchange(venue, "master_account", trading_required=False, clock=SteppedClock())
+    with paced_sleeps() as paced:
+        async with added_to_running_clock(connector):
+            assert await connector.add_trading_pair("ETH-USDT")
+            assert paced == []  # hummingbot waits a second a pair; no exchange's rate limit asks it here
+            assert set(connector.order_books) == set(venue.market.pairs)
+            assert all(next(book.bid_entries(), None) for book in connector.order_books.values())
+
+
+async def test_a_pair_asked_while_the_first_books_are_made_is_tracked_once(tmp_path: Path) -> None:
+    install_host(tmp_path)
+    from hbdesk.sim.connector import HbdeskSimExchange
+
+    async with destroyed_tasks() as destroyed:
+        venue = SimVenue(SimMarket(31))
+        connector = HbdeskSimExchange(venue, "master_account", trading_required=False, clock=SteppedClock())
+        async with added_to_running_clock(connector):
+            assert await connector.add_trading_pair("BTC-USDT")
+            assert set(connector.order_books) == set(venue.market.pairs)
+        del connector
+    assert destroyed == []
+
+
+@pytest.mark.frozen_clock
+@pytest.mark.parametrize("name", ["hbdesk_sim", "hbdesk_sim_perpetual"])
+async def test_the_desks_first_call_finds_every_book_made(running_desk: Any, name: str) -> None:
+    manager = running_desk.kernel.service("connector_manager")
+    with paced_sleeps() as paced:
+        connector = await manager.public(name, ["BTC-USDT"])
+    assert paced == []
+    assert set(connector.order_books) == set(running_desk.kernel.service("sim").market.pairs)

@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hbdesk.sim.market import SimMarket
 from hbdesk.sim.perpetual import SimPerpVenue
-from tests.helpers import SteppedClock, wait_for
-from tests.sim_support import install_host, on_hummingbot_clock
+from tests.helpers import FROZEN, SteppedClock, wait_for
+from tests.sim_support import (
+    added_to_running_clock,
+    destroyed_tasks,
+    install_host,
+    on_hummingbot_clock,
+    paced_sleeps,
+)
 
 pytestmark = pytest.mark.hummingbot_catalog
 D = Decimal
@@ -111,3 +118,46 @@ async def test_funding_payments_reach_hummingbot_as_events(perp: tuple) -> None:
         paid.rate,
     )
     await wait_for(lambda: connector.get_balance("USDT") == venue.balances("master_account")["USDT"][0])
+
+
+def data_connector(venue: SimPerpVenue) -> Any:
+    """The perpetual as the desk's market data asks for it: every pair, no account."""
+    from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+
+    return HbdeskSimPerpetualDerivative(venue, "master_account", trading_required=False, clock=SteppedClock())
+
+
+async def test_the_first_book_and_funding_come_without_pacing(tmp_path: Path) -> None:
+    install_host(tmp_path)
+    venue = SimPerpVenue(SimMarket(31), funding_interval=3600)
+    connector = data_connector(venue)
+    with paced_sleeps() as paced:
+        async with added_to_running_clock(connector):
+            assert await connector.add_trading_pair("SOL-USDT")
+            assert paced == []
+            assert set(connector.order_books) == set(venue.market.pairs)
+            assert connector.get_funding_info("SOL-USDT").rate == venue.funding("SOL-USDT", FROZEN).rate
+
+
+async def test_a_trading_perpetual_started_and_stopped_leaves_no_task_pending(tmp_path: Path) -> None:
+    install_host(tmp_path)
+    from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+
+    async with destroyed_tasks() as destroyed:
+        venue = SimPerpVenue(SimMarket(31), funding_interval=3600)
+        venue.fund("master_account", "USDT", D("100000"))
+        connector = HbdeskSimPerpetualDerivative(venue, "master_account", clock=SteppedClock())
+        async with on_hummingbot_clock(connector, ()):
+            assert connector._funding_fee_polling_task is not None  # the loop this is about runs
+        del connector
+    assert destroyed == []
+
+
+async def test_a_data_perpetual_asked_for_a_pair_at_once_leaves_no_task_pending(tmp_path: Path) -> None:
+    install_host(tmp_path)
+    async with destroyed_tasks() as destroyed:
+        connector = data_connector(SimPerpVenue(SimMarket(31), funding_interval=3600))
+        async with added_to_running_clock(connector):
+            assert await connector.add_trading_pair("BTC-USDT")
+        del connector
+    assert destroyed == []
