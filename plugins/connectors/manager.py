@@ -30,7 +30,7 @@ class ConnectorManager:
         self.tick_size = tick_size
         self._factories: dict[str, Factory] = {}
         self._live: dict[tuple[str | None, str], Any] = {}
-        self._locks: dict[tuple[str | None, str], asyncio.Lock] = {}
+        self._locks: dict[tuple[str | None, ...], asyncio.Lock] = {}
         self._clock: Any = None
         self._clock_task: asyncio.Task[None] | None = None
 
@@ -49,14 +49,28 @@ class ConnectorManager:
     async def public(self, name: str, trading_pairs: list[str] | None = None) -> Any:
         """A connector for public market data, without credentials."""
         connector = await self._get(None, name, [], trading_required=False)
-        for pair in trading_pairs or []:
-            if pair not in connector.order_books:
-                await self._add_pair(connector, name, pair)
+        missing = [pair for pair in trading_pairs or () if pair not in connector.order_books]
+        if missing:
+            # One pair added at a time per connector: two requests for the same new pair would
+            # both ask the tracker for it, and the second would drop the first one's tracking.
+            async with self._lock((None, name, "pairs")):
+                for pair in missing:
+                    if pair not in connector.order_books:
+                        await self._add_pair(connector, name, pair)
         return connector
+
+    def _lock(self, key: tuple[str | None, ...]) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
 
     async def _get(self, account: str | None, name: str, pairs: list[str], trading_required: bool) -> Any:
         key = (account, name)
-        async with self._locks.setdefault(key, asyncio.Lock()):
+        live = self._live.get(key)
+        if live is not None:
+            return live  # the common case, on every market-data request: no lock to take
+        async with self._lock(key):
             if key in self._live:
                 return self._live[key]
             connector = await self._build(account, name, pairs, trading_required)
