@@ -6,19 +6,21 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from hbdesk.schema import ConnectorName, RequestModel, TradingPair
+
 Interval = Literal["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d"]
 
 
-class CandlesConfigRequest(BaseModel):
-    connector_name: str
-    trading_pair: str
+class CandlesConfigRequest(RequestModel):
+    connector_name: ConnectorName
+    trading_pair: TradingPair
     interval: Interval = "1m"
     max_records: int = Field(500, ge=1, le=5000)
 
 
-class HistoricalCandlesConfig(BaseModel):
-    connector_name: str
-    trading_pair: str
+class HistoricalCandlesConfig(RequestModel):
+    connector_name: ConnectorName
+    trading_pair: TradingPair
     interval: Interval
     start_time: int = Field(ge=0)
     end_time: int = Field(ge=0)
@@ -37,9 +39,9 @@ class CandleModel(BaseModel):
     taker_buy_quote_volume: float
 
 
-class PriceRequest(BaseModel):
-    connector_name: str
-    trading_pairs: list[str] = Field(min_length=1)
+class PriceRequest(RequestModel):
+    connector_name: ConnectorName
+    trading_pairs: list[TradingPair] = Field(min_length=1, max_length=1000)
 
 
 class PricesResponse(BaseModel):
@@ -48,9 +50,9 @@ class PricesResponse(BaseModel):
     timestamp: float
 
 
-class FundingInfoRequest(BaseModel):
-    connector_name: str
-    trading_pair: str
+class FundingInfoRequest(RequestModel):
+    connector_name: ConnectorName
+    trading_pair: TradingPair
 
 
 class FundingInfoResponse(BaseModel):
@@ -61,9 +63,9 @@ class FundingInfoResponse(BaseModel):
     index_price: float | None
 
 
-class OrderBookRequest(BaseModel):
-    connector_name: str
-    trading_pair: str
+class OrderBookRequest(RequestModel):
+    connector_name: ConnectorName
+    trading_pair: TradingPair
     depth: int = Field(10, ge=1, le=1000)
 
 
@@ -79,9 +81,9 @@ class OrderBookResponse(BaseModel):
     timestamp: float
 
 
-class BookQuery(BaseModel):
-    connector_name: str
-    trading_pair: str
+class BookQuery(RequestModel):
+    connector_name: ConnectorName
+    trading_pair: TradingPair
     is_buy: bool
 
 
@@ -117,17 +119,17 @@ class OrderBookQueryResult(BaseModel):
     timestamp: float
 
 
-class AddTradingPairRequest(BaseModel):
-    connector_name: str
-    trading_pair: str
-    account_name: str | None = None
+class AddTradingPairRequest(RequestModel):
+    connector_name: ConnectorName
+    trading_pair: TradingPair
+    account_name: str | None = Field(None, max_length=64)
     timeout: float = Field(30.0, ge=1, le=120)
 
 
-class RemoveTradingPairRequest(BaseModel):
-    connector_name: str
-    trading_pair: str
-    account_name: str | None = None
+class RemoveTradingPairRequest(RequestModel):
+    connector_name: ConnectorName
+    trading_pair: TradingPair
+    account_name: str | None = Field(None, max_length=64)
 
 
 class TradingPairResponse(BaseModel):
@@ -170,9 +172,9 @@ class TickersResponse(BaseModel):
     errors: dict[str, str]
 
 
-class TickerRatesRequest(BaseModel):
-    trading_pairs: list[str] = Field(min_length=1, max_length=1000)
-    connector: str | None = None
+class TickerRatesRequest(RequestModel):
+    trading_pairs: list[TradingPair] = Field(min_length=1, max_length=1000)
+    connector: ConnectorName | None = None
 
 
 class RatesResponse(BaseModel):
