@@ -7,15 +7,20 @@ one-minute lattice, so the volume of an hour is exactly the sum of its minutes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from hbdesk.sim.noise import Floats, normal, stream_key, uniform
-from hbdesk.sim.path import PricePath
+from hbdesk.sim.noise import Floats, Ints, normal, stream_key, uniform
+from hbdesk.sim.path import DEFAULT_COMPONENTS, PricePath, Scratch
 
 INTERVALS: dict[str, int] = {
     "1s": 1,
@@ -32,6 +37,16 @@ INTERVALS: dict[str, int] = {
     "1d": 86400,
 }
 SAMPLES_PER_CANDLE = 60  # prices looked at within one candle to find its high and low
+# A long range is computed a chunk of candles at a time, so its working memory stays small: at
+# most so many candles (61 prices each), and at most so many minutes (a daily candle draws 1,440
+# for its volume and as many for the minute component of its prices).
+CANDLES_PER_CHUNK = 1024
+MINUTES_PER_CHUNK = 1 << 16
+PRICE_THREADS = min(4, os.cpu_count() or 1)  # threads pricing the chunks of one long range
+# One request may cost as much work as this many minute candles: 4 to 5 s through the REST app on
+# a 2-core Xeon (a year of them is 525,600). Other intervals get as many candles as cost the same.
+CANDLE_BUDGET = 550_000
+ROW_DRAWS = 220  # what a candle costs besides its normal draws (61 prices, its row, its JSON), in draws
 BOOK_REFRESH = 0.1  # seconds during which a book snapshot's sizes stay the same
 ASK_DRAWS = 2048  # where a frame's ask-size draws start (the deepest book is shallower than this)
 
@@ -82,6 +97,11 @@ class Candle:
     taker_buy_quote_volume: float
 
 
+FIELDS = tuple(field.name for field in dataclasses.fields(Candle))
+_DTYPES = {"n_trades": np.int64}  # the rest are floats
+Columns = dict[str, npt.NDArray[Any]]  # a Candle field → its values, one a candle
+
+
 @dataclass(frozen=True)
 class Book:
     trading_pair: str
@@ -127,64 +147,61 @@ class SimMarket:
 
     def candles(self, trading_pair: str, interval: str, start: float, end: float) -> list[Candle]:
         """Every candle opening in [start, end); one still open at ``end`` is cut there."""
-        span = INTERVALS[interval]
-        first, last = math.ceil(start / span), math.ceil(end / span)  # last is exclusive
-        opens = np.arange(first, last, dtype=np.float64) * span
-        return self._candles(trading_pair, span, opens, np.minimum(opens + span, end))
+        return _rows(self.candle_columns(trading_pair, interval, start, end))
 
     def recent_candles(self, trading_pair: str, interval: str, now: float, count: int) -> list[Candle]:
         """The last ``count`` candles up to ``now``; the newest is the one open at ``now``."""
+        return _rows(self.recent_candle_columns(trading_pair, interval, now, count))
+
+    def candle_columns(self, trading_pair: str, interval: str, start: float, end: float) -> Columns:
+        """``candles`` as columns: each ``Candle`` field → an array, one value a candle."""
+        span = INTERVALS[interval]
+        first, last = math.ceil(start / span), math.ceil(end / span)  # last is exclusive
+        opens = np.arange(first, last, dtype=np.float64) * span
+        return self._columns(trading_pair, span, opens, np.minimum(opens + span, end))
+
+    def recent_candle_columns(self, trading_pair: str, interval: str, now: float, count: int) -> Columns:
+        """``recent_candles`` as columns."""
         span = INTERVALS[interval]
         current = math.floor(now / span)
         opens = np.arange(current - count + 1, current + 1, dtype=np.float64) * span
-        return self._candles(trading_pair, span, opens, np.minimum(opens + span, now))
+        return self._columns(trading_pair, span, opens, np.minimum(opens + span, now))
 
-    def _candles(self, trading_pair: str, span: int, opens: np.ndarray, closes: np.ndarray) -> list[Candle]:
+    def _columns(self, trading_pair: str, span: int, opens: Floats, closes: Floats) -> Columns:
+        """The candles [opens, closes) into arrays for the whole range, computed a chunk at a time:
+        the working memory stays that of a chunk or two, and the candles come out as from one pass
+        over the range. A long range spreads its chunks' prices over a few threads (numpy lets go
+        of the GIL) while this one adds up the volumes, whose running sum goes from chunk to chunk."""
         spec = self.spec(trading_pair)
-        if len(opens) == 0:
-            return []
-        fractions = np.linspace(0.0, 1.0, SAMPLES_PER_CANDLE + 1)
-        times = opens[:, None] + (closes - opens)[:, None] * fractions[None, :]
-        prices = self._paths[trading_pair].prices(times.ravel()).reshape(times.shape)
-        volume = self._volumes(spec, opens, closes)
-        open_, close = prices[:, 0], prices[:, -1]
-        average = prices.mean(axis=1)
-        move = np.log(close / open_) / (0.001 * spec.volatility * math.sqrt(span / 60))
-        buy_share = 0.5 + 0.4 * np.tanh(move)
-        trade_size = spec.top_depth_quote / spec.anchor / 40
-        n_trades = np.where(volume > 0, np.maximum(1, np.round(volume / trade_size)), 0).astype(int)
-        return [
-            Candle(
-                timestamp=float(opens[i]),
-                open=float(open_[i]),
-                high=float(prices[i].max()),
-                low=float(prices[i].min()),
-                close=float(close[i]),
-                volume=float(volume[i]),
-                quote_asset_volume=float(volume[i] * average[i]),
-                n_trades=int(n_trades[i]),
-                taker_buy_base_volume=float(volume[i] * buy_share[i]),
-                taker_buy_quote_volume=float(volume[i] * buy_share[i] * average[i]),
-            )
-            for i in range(len(opens))
-        ]
-
-    def _volumes(self, spec: PairSpec, opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
-        """Base volume in each [open, close): the sum of the minutes (or part-minutes) it covers."""
-        key = stream_key(self.seed, spec.trading_pair, "volume")
-        first_minute = math.floor(opens[0] / 60)
-        last_minute = math.ceil(closes[-1] / 60)
-        minutes = np.arange(first_minute, last_minute, dtype=np.int64)
-        per_minute = spec.volume_per_minute * np.exp(0.6 * normal(key, minutes) - 0.18)
-        cumulative = np.concatenate([[0.0], np.cumsum(per_minute)])
-
-        def volume_until(times: np.ndarray) -> np.ndarray:
-            position = times / 60 - first_minute
-            whole = np.floor(position).astype(np.int64)
-            partial = per_minute[np.minimum(whole, len(per_minute) - 1)] * (position - whole)
-            return cumulative[whole] + np.where(whole < len(per_minute), partial, 0.0)
-
-        return volume_until(closes) - volume_until(opens)
+        count = len(opens)
+        columns = {name: np.empty(count, dtype=_DTYPES.get(name, np.float64)) for name in FIELDS}
+        columns["timestamp"][:] = opens
+        if count == 0:
+            return columns
+        average = np.empty(count)
+        step = max(1, min(CANDLES_PER_CHUNK, MINUTES_PER_CHUNK * 60 // span))
+        chunks = [slice(lo, lo + step) for lo in range(0, count, step)]
+        volumes = _MinuteVolumes(stream_key(self.seed, trading_pair, "volume"), spec, opens[0], closes[-1])
+        price = functools.partial(_price_chunks, self._paths[trading_pair], opens, closes, columns, average)
+        workers = min(PRICE_THREADS, len(chunks))
+        if workers == 1:
+            price(chunks)
+            volumes.fill(opens, closes, chunks, columns["volume"])
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="sim-candles") as pool:
+                priced = [pool.submit(price, chunks[worker::workers]) for worker in range(workers)]
+                volumes.fill(opens, closes, chunks, columns["volume"])
+                for done in priced:
+                    done.result()
+        # Per candle, element by element: the same bits in one pass as chunk by chunk.
+        volume, trade_size = columns["volume"], spec.top_depth_quote / spec.anchor / 40
+        trend = np.log(columns["close"] / columns["open"]) / (0.001 * spec.volatility * math.sqrt(span / 60))
+        taker_buy = volume * (0.5 + 0.4 * np.tanh(trend))
+        np.multiply(volume, average, out=columns["quote_asset_volume"])
+        columns["n_trades"][:] = np.where(volume > 0, np.maximum(1, np.round(volume / trade_size)), 0)
+        columns["taker_buy_base_volume"][:] = taker_buy
+        np.multiply(taker_buy, average, out=columns["taker_buy_quote_volume"])
+        return columns
 
     # -- order book -----------------------------------------------------------------------------
 
@@ -248,6 +265,88 @@ class SimMarket:
             Trade(float(t), _round(p, tick), max(size, _round(a, size)), "buy" if b else "sell")
             for t, p, a, b in zip(times, prices, amounts, buys, strict=True)
         ]
+
+
+def candle_draws(interval: str) -> float:
+    """The work of one candle of ``interval``, counted in normal draws (~30 ns each, the dearest
+    step): the innovations of each price component its samples need (every lattice point it spans,
+    or each sample's own window where the samples are further apart than that), the volumes of its
+    minutes, and ``ROW_DRAWS``. Fitted to the times of 1s, 1m, 1h and 1d candles at their limits."""
+    span = INTERVALS[interval]
+    draws = span / 60 + ROW_DRAWS
+    for component in DEFAULT_COMPONENTS:
+        points = span / component.span
+        sparse = points > component.window * (SAMPLES_PER_CANDLE + 1)
+        draws += SAMPLES_PER_CANDLE * component.window if sparse else points
+    return draws
+
+
+@functools.cache
+def max_candles(interval: str) -> int:
+    """The most candles of ``interval`` one request may ask for, to two significant digits."""
+    count = CANDLE_BUDGET * candle_draws("1m") / candle_draws(interval)
+    unit = 10 ** max(0, int(math.log10(count)) - 1)
+    return int(count // unit * unit)
+
+
+def _price_chunks(
+    path: PricePath, opens: Floats, closes: Floats, columns: Columns, average: Floats, chunks: list[slice]
+) -> None:
+    """Open, high, low, close and the average of the 61 prices of the candles of ``chunks``."""
+    fractions = np.linspace(0.0, 1.0, SAMPLES_PER_CANDLE + 1)
+    scratch = Scratch()
+    for chunk in chunks:
+        chunk_opens, chunk_closes = opens[chunk], closes[chunk]
+        shape = (len(chunk_opens), len(fractions))
+        times = scratch.get("times", shape[0] * shape[1]).reshape(shape)
+        np.multiply((chunk_closes - chunk_opens)[:, None], fractions[None, :], out=times)
+        times += chunk_opens[:, None]
+        prices = path.prices(times.reshape(-1), scratch).reshape(shape)
+        columns["open"][chunk] = prices[:, 0]
+        prices.max(axis=1, out=columns["high"][chunk])
+        prices.min(axis=1, out=columns["low"][chunk])
+        columns["close"][chunk] = prices[:, -1]
+        prices.mean(axis=1, out=average[chunk])
+
+
+class _MinuteVolumes:
+    """Base volume in [open, close) of consecutive candles, handed a chunk of them at a time: the
+    sum of the minutes (or part-minutes) each covers, read off a running sum of the minutes from
+    the range's first one. The running sum carries from chunk to chunk; restarted, it would round
+    differently, and a year of minutes must give the volumes one pass over the year always gave."""
+
+    def __init__(self, key: np.uint64, spec: PairSpec, start: float, end: float) -> None:
+        self.key = key
+        self.per_minute_volume = spec.volume_per_minute
+        self.first = math.floor(start / 60)
+        self.minutes = math.ceil(end / 60) - self.first
+        self._sums_from = 0  # the minute (counted from ``first``) where ``_sums`` starts
+        self._sums = np.zeros(1)  # running sum of the minutes before each minute from ``_sums_from``
+
+    def fill(self, opens: Floats, closes: Floats, chunks: list[slice], out: Floats) -> None:
+        for chunk in chunks:
+            out[chunk] = self.between(opens[chunk], closes[chunk])
+
+    def between(self, opens: Floats, closes: Floats) -> Floats:
+        open_at, close_at = opens / 60 - self.first, closes / 60 - self.first
+        open_whole = np.floor(open_at).astype(np.int64)
+        close_whole = np.floor(close_at).astype(np.int64)
+        lo = int(open_whole[0])  # this chunk starts where the last one ended, so its sum is kept
+        hi = min(int(close_whole[-1]), self.minutes - 1) + 1
+        minutes = np.arange(self.first + lo, self.first + hi, dtype=np.int64)
+        per_minute = self.per_minute_volume * np.exp(0.6 * normal(self.key, minutes) - 0.18)
+        sums = np.cumsum(np.concatenate([[self._sums[lo - self._sums_from]], per_minute]))
+        self._sums_from, self._sums = lo, sums
+
+        def volume_until(at: Floats, whole: Ints) -> Floats:
+            partial = per_minute[np.minimum(whole - lo, len(per_minute) - 1)] * (at - whole)
+            return sums[whole - lo] + np.where(whole < self.minutes, partial, 0.0)
+
+        return volume_until(close_at, close_whole) - volume_until(open_at, open_whole)
+
+
+def _rows(columns: Columns) -> list[Candle]:
+    return [Candle(*row) for row in zip(*(columns[name].tolist() for name in FIELDS), strict=True)]
 
 
 def _round(value: float, step: float) -> float:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import AUTH
+from tests.helpers import FROZEN
 
 pytestmark = [pytest.mark.hummingbot_catalog, pytest.mark.frozen_clock]
 SIM = {"connector_name": "hbdesk_sim"}
@@ -88,6 +90,62 @@ async def test_candles_and_historical_candles(api: Any) -> None:
         {**SIM, "trading_pair": "SOL-USDT", "interval": "1h", "start_time": start, "end_time": end},
     )  # fmt: skip
     assert again == history  # the same seed, the same past
+
+
+async def test_long_candle_ranges_are_answered_as_the_market_gives_them(api: Any, desk: Any) -> None:
+    # The Hummingbot MCP server's default (30 days of 1m) and the dashboard's (7 days of 1m).
+    status, month = await post(
+        api,
+        "/market-data/candles",
+        {**SIM, "trading_pair": "BTC-USDT", "interval": "1m", "max_records": 43_200},
+    )
+    assert status == 200 and len(month) == 43_200
+    assert month[-1]["timestamp"] == FROZEN // 60 * 60  # the newest is the one still open
+    end = int(FROZEN) // 60 * 60 - 3600
+    start = end - 10_080 * 60
+    status, week = await post(
+        api, "/market-data/historical-candles",
+        {**SIM, "trading_pair": "ETH-USDT", "interval": "1m", "start_time": start, "end_time": end},
+    )  # fmt: skip
+    assert status == 200 and len(week) == 10_080
+    market = desk.kernel.service("sim").market
+    expected = market.candles("ETH-USDT", "1m", start, end)
+    assert week[::1000] == [dataclasses.asdict(candle) for candle in expected[::1000]]
+    assert month[-5:] == [
+        dataclasses.asdict(c) for c in market.recent_candles("BTC-USDT", "1m", FROZEN, 43_200)[-5:]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/market-data/candles", {"interval": "1m", "max_records": 700_000}),
+        ("/market-data/candles", {"interval": "1d", "max_records": 10**40}),
+        ("/market-data/historical-candles", {"interval": "1m", "start_time": 0, "end_time": 1_700_000_000}),
+        ("/market-data/historical-candles", {"interval": "1h", "start_time": 0, "end_time": 10**11}),
+    ],
+)
+async def test_candle_requests_beyond_the_limit_are_told_the_limit(
+    api: Any, path: str, body: dict[str, Any]
+) -> None:
+    from hbdesk.sim.market import max_candles
+
+    status, answer = await post(api, path, {**SIM, "trading_pair": "BTC-USDT", **body})
+    assert status == 400
+    limit = f"at most {max_candles(body['interval']):,} of {body['interval']} a request"
+    assert limit in answer["detail"] and "narrow the range" in answer["detail"]
+    assert len(answer["detail"]) < 300  # a 41-digit count is not echoed whole
+
+
+async def test_a_request_at_the_limit_is_answered(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from hbdesk.sim import market
+
+    monkeypatch.setattr(market, "max_candles", lambda interval: 3000)
+    body = {**SIM, "trading_pair": "SOL-USDT", "interval": "1h"}
+    status, candles = await post(api, "/market-data/candles", {**body, "max_records": 3000})
+    assert status == 200 and len(candles) == 3000
+    status, answer = await post(api, "/market-data/candles", {**body, "max_records": 3001})
+    assert status == 400 and "at most 3,000 of 1h a request (125 days)" in answer["detail"]
 
 
 @pytest.mark.parametrize(
