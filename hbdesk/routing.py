@@ -7,18 +7,22 @@ pydantic model validates the request, shapes the response and documents both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from hbdesk.kernel.kernel import Kernel
 
 
 @dataclass
 class Call:
     """One request, as a route handler sees it."""
 
-    kernel: Any
+    kernel: Kernel
     path: dict[str, str]
     query: Any = None
     body: Any = None
@@ -26,6 +30,14 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A response a handler has already encoded as JSON, in the route's response shape: for an
+    answer encoded once and served many times (a book between two of its changes)."""
+
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,9 @@ class Route:
 
     @property
     def operation_id(self) -> str:
-        return f"{self.handler.__name__}_{self.method.lower()}"
+        """Unique and stable: the handler's name, the path and the method, as FastAPI (and so
+        the Hummingbot API's own document) spells them."""
+        return re.sub(r"\W", "_", f"{self.handler.__name__}{self.path}") + f"_{self.method.lower()}"
 
 
 class Socket(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -41,11 +42,17 @@ def create_desk(
     settings = Settings(core)
     if plugins is None:
         plugins = load_plugins(settings.core.disabled_plugins)
-    call_each(
-        plugins.manager, "register_settings", registrar=lambda owner: _settings_registrar(settings, owner)
-    )
     kernel = Kernel(settings, clock)
-    call_each(plugins.manager, "register_services", registrar=kernel.registry.registrar, kernel=kernel)
+
+    def take_back(owner: str, _reason: str) -> None:
+        settings.remove_owner(owner)
+        if kernel.state is KernelState.STOPPED:
+            kernel.registry.remove_owner(owner)
+
+    plugins.on_failure.append(take_back)
+    kernel.call_hook = functools.partial(call_each, plugins.manager, plugins=plugins)
+    kernel.call_hook("register_settings", registrar=lambda owner: _settings_registrar(settings, owner))
+    kernel.call_hook("register_services", registrar=kernel.registry.registrar, kernel=kernel)
     return Desk(kernel, plugins)
 
 

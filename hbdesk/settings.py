@@ -1,15 +1,15 @@
 """Settings: the Hummingbot API's own environment names, plus hbdesk's.
 
-Core settings read the names the Hummingbot API reads (USERNAME, PASSWORD, CONFIG_PASSWORD,
-DEBUG_MODE, DATABASE_URL, BROKER_*, GATEWAY_URL, ACCOUNT_UPDATE_INTERVAL, BANNED_TOKENS), so an
-existing deployment's environment works unchanged. Plugins contribute sections of their own,
-read from ``HBDESK_<SECTION>__<KEY>``.
+Core settings read the names the Hummingbot API reads for what every part shares (USERNAME,
+PASSWORD, CONFIG_PASSWORD, DEBUG_MODE, DATABASE_URL), so an existing deployment's environment works
+unchanged. Plugins contribute sections of their own, read from ``HBDESK_<SECTION>__<KEY>``; a
+domain's Hummingbot API names (GATEWAY_URL, say) are honoured by that domain's section.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,21 +51,12 @@ class CoreSettings(BaseSettings):
     debug_mode: bool = Field(False, validation_alias=_env("HBDESK_DEBUG_MODE", "DEBUG_MODE"))
     data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="HBDESK_DATA_DIR")
     database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
-    broker_host: str = Field("localhost", validation_alias="BROKER_HOST")
-    broker_port: int = Field(1883, validation_alias="BROKER_PORT")
-    broker_username: str = Field("admin", validation_alias="BROKER_USERNAME")
-    broker_password: SecretStr = Field(SecretStr("password"), validation_alias="BROKER_PASSWORD")
-    gateway_url: str = Field("http://localhost:15888", validation_alias="GATEWAY_URL")
-    account_update_interval: int = Field(5, ge=1, validation_alias="ACCOUNT_UPDATE_INTERVAL")
-    banned_tokens: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, validation_alias="BANNED_TOKENS"
-    )
     logfire_token: SecretStr | None = Field(None, validation_alias="LOGFIRE_TOKEN")
     disabled_plugins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="HBDESK_DISABLED_PLUGINS"
     )
 
-    @field_validator("banned_tokens", "disabled_plugins", mode="before")
+    @field_validator("disabled_plugins", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         return _split_commas(value)
@@ -127,8 +118,23 @@ class Settings:
                 f"settings section {section!r} of plugin {owner!r} is already "
                 f"registered by plugin {self._owners[section]!r}"
             )
-        self._sections[section] = model(_env_prefix=env_prefix(section))  # type: ignore[call-arg]
+        self._sections[section] = model(_env_prefix=env_prefix(section))
         self._owners[section] = owner
 
-    def section(self, name: str) -> Any:
-        return self._sections[name]
+    @overload
+    def section[S: PluginSettings](self, name: str, model: type[S]) -> S: ...
+
+    @overload
+    def section(self, name: str) -> Any: ...
+
+    def section(self, name: str, model: type[PluginSettings] | None = None) -> Any:
+        """A plugin's settings; with ``model``, typed as it (and checked to be one)."""
+        value = self._sections[name]
+        if model is not None and not isinstance(value, model):
+            raise TypeError(f"settings section {name!r} is a {type(value).__name__}, not a {model.__name__}")
+        return value
+
+    def remove_owner(self, owner: str) -> None:
+        """Forget the sections of a plugin that was left out."""
+        for section in [section for section, who in self._owners.items() if who == owner]:
+            del self._sections[section], self._owners[section]

@@ -7,19 +7,20 @@ import enum
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from hbdesk.kernel.db import Database, redacted
 from hbdesk.kernel.events import Event, EventBus
 from hbdesk.kernel.files import private_dir
 from hbdesk.kernel.preferences import Preferences
-from hbdesk.kernel.services import ServiceRegistry, ServiceSpec
+from hbdesk.kernel.services import ServiceKey, ServiceRegistry, ServiceSpec, service_name
 from hbdesk.settings import Settings
 
 if TYPE_CHECKING:
     from hbdesk.kernel.secrets import SecretBox
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class KernelState(enum.StrEnum):
@@ -32,6 +33,25 @@ class KernelState(enum.StrEnum):
 
 class KernelStateChanged(Event):
     pass
+
+
+class HookCaller(Protocol):
+    """``kernel.call_hook(name, registrar=None, **kwargs)``: call a hook on every plugin through
+    pluggy; with a ``registrar(plugin) -> register``, each plugin's ``register`` is its own.
+    Returns (plugin name, result) pairs; a plugin whose hook raises is left out and reported."""
+
+    def __call__(
+        self,
+        hook_name: str,
+        registrar: Callable[[str], Callable[..., Any]] | None = None,
+        **kwargs: Any,
+    ) -> list[tuple[str, Any]]: ...
+
+
+def _no_plugins(
+    hook_name: str, registrar: Callable[[str], Callable[..., Any]] | None = None, **kwargs: Any
+) -> list[tuple[str, Any]]:
+    return []
 
 
 class Kernel:
@@ -50,17 +70,29 @@ class Kernel:
         self._started: list[ServiceSpec] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._secrets: SecretBox | None = None
+        # Calls a hook on every plugin (a plugin's own hooks included); set by the runtime.
+        self.call_hook: HookCaller = _no_plugins
 
     # -- access ---------------------------------------------------------------------------------
 
-    def service(self, name: str) -> Any:
+    @overload
+    def service(self, key: ServiceKey[T]) -> T: ...
+
+    @overload
+    def service(self, key: str) -> Any: ...
+
+    def service(self, key: ServiceKey[Any] | str) -> Any:
+        """A running service, by its typed key (or its name)."""
+        name = service_name(key)
         try:
             return self._services[name]
         except KeyError:
             raise LookupError(f"no running service named {name!r}") from None
 
-    def has_service(self, name: str) -> bool:
-        return name in self._services
+    def optional_service(self, key: ServiceKey[T]) -> T | None:
+        """A service declared as ``optional``: None when no enabled plugin provides it (or the
+        kernel is not running yet)."""
+        return self._services.get(key.name)
 
     @property
     def services(self) -> dict[str, Any]:

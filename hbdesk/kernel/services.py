@@ -1,4 +1,4 @@
-"""Service registrations and the order they start in."""
+"""Service registrations, their typed keys and the order they start in."""
 
 from __future__ import annotations
 
@@ -23,7 +23,26 @@ class Service(Protocol):
     async def stop(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class ServiceKey[T]:
+    """A service's name and, for type checkers, its type: ``kernel.service(KEY)`` is a ``T``.
+
+    Declared once by the plugin that provides the service, in its ``keys`` module, as
+    ``MARKET_DATA: ServiceKey[MarketDataService] = ServiceKey("market_data")``.
+    """
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 ServiceFactory = Callable[["Kernel"], Any]
+ServiceRef = ServiceKey[Any] | str
+
+
+def service_name(ref: ServiceRef) -> str:
+    return ref.name if isinstance(ref, ServiceKey) else ref
 
 
 @dataclass(frozen=True)
@@ -31,8 +50,22 @@ class ServiceSpec:
     owner: str
     name: str
     factory: ServiceFactory
-    requires: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()  # started before this one; a missing one stops the start
     migrations: Path | None = None
+    optional: tuple[str, ...] = ()  # started before this one when some plugin provides them
+
+
+class RegisterService(Protocol):
+    """``register`` of ``register_services``: bound to the calling plugin."""
+
+    def __call__(
+        self,
+        key: ServiceRef,
+        factory: ServiceFactory,
+        requires: Iterable[ServiceRef] = (),
+        migrations: Path | str | None = None,
+        optional: Iterable[ServiceRef] = (),
+    ) -> None: ...
 
 
 @dataclass
@@ -47,22 +80,29 @@ class ServiceRegistry:
             )
         self.specs[spec.name] = spec
 
-    def registrar(self, owner: str) -> Callable[..., None]:
+    def remove_owner(self, owner: str) -> None:
+        """Forget every service of a plugin that failed before the kernel started."""
+        for name in [name for name, spec in self.specs.items() if spec.owner == owner]:
+            del self.specs[name]
+
+    def registrar(self, owner: str) -> RegisterService:
         """The ``register`` callable handed to one plugin's ``register_services``."""
 
         def register(
-            name: str,
+            key: ServiceRef,
             factory: ServiceFactory,
-            requires: Iterable[str] = (),
+            requires: Iterable[ServiceRef] = (),
             migrations: Path | str | None = None,
+            optional: Iterable[ServiceRef] = (),
         ) -> None:
             self.add(
                 ServiceSpec(
                     owner,
-                    name,
+                    service_name(key),
                     factory,
-                    tuple(requires),
+                    tuple(service_name(r) for r in requires),
                     Path(migrations) if migrations is not None else None,
+                    tuple(service_name(o) for o in optional),
                 )
             )
 
@@ -76,8 +116,10 @@ class ServiceRegistry:
                     f"service {spec.name!r} of plugin {spec.owner!r} needs "
                     f"{', '.join(map(repr, missing))}, which no enabled plugin provides"
                 )
-        sorter = TopologicalSorter({s.name: s.requires for s in self.specs.values()})
+        graph = {
+            s.name: (*s.requires, *(o for o in s.optional if o in self.specs)) for s in self.specs.values()
+        }
         try:
-            return [self.specs[name] for name in sorter.static_order()]
+            return [self.specs[name] for name in TopologicalSorter(graph).static_order()]
         except CycleError as exc:
             raise StartupError(f"services depend on each other in a cycle: {exc.args[1]}") from exc

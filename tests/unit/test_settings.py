@@ -15,11 +15,6 @@ def test_hummingbot_api_environment_names_are_honoured(
     monkeypatch.setenv("CONFIG_PASSWORD", "cpw")
     monkeypatch.setenv("DEBUG_MODE", "true")
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5432/hb")
-    monkeypatch.setenv("BROKER_HOST", "emqx")
-    monkeypatch.setenv("BROKER_PORT", "1884")
-    monkeypatch.setenv("GATEWAY_URL", "http://gw:15888")
-    monkeypatch.setenv("ACCOUNT_UPDATE_INTERVAL", "2")
-    monkeypatch.setenv("BANNED_TOKENS", "LUNA, FTT")
     monkeypatch.setenv("HBDESK_DATA_DIR", str(tmp_path))
     core = CoreSettings()
     assert core.username == "desk"
@@ -27,10 +22,6 @@ def test_hummingbot_api_environment_names_are_honoured(
     assert core.config_password.get_secret_value() == "cpw"
     assert core.debug_mode is True
     assert core.db_url == "postgresql+asyncpg://u:p@db:5432/hb"
-    assert (core.broker_host, core.broker_port) == ("emqx", 1884)
-    assert core.gateway_url == "http://gw:15888"
-    assert core.account_update_interval == 2
-    assert core.banned_tokens == ["LUNA", "FTT"]
     assert core.data_dir == tmp_path
 
 
@@ -70,3 +61,18 @@ def test_a_section_belongs_to_one_plugin(tmp_path: Path) -> None:
 def test_disabled_plugins_are_a_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HBDESK_DISABLED_PLUGINS", "gateway,accounts")
     assert CoreSettings().disabled_plugins == ["gateway", "accounts"]
+
+
+def test_a_domains_hummingbot_api_name_is_read_by_its_section(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from hbdesk.runtime import create_desk
+    from hbdesk_plugins.gateway.settings import GatewaySettings
+    from tests.helpers import core_settings
+
+    monkeypatch.setenv("GATEWAY_URL", "http://gw:15888")
+    desk = create_desk(core_settings(tmp_path))
+    assert desk.kernel.settings.section("gateway", GatewaySettings).url == "http://gw:15888"
+    monkeypatch.setenv("HBDESK_GATEWAY__URL", "http://other:15888")
+    desk = create_desk(core_settings(tmp_path))
+    assert desk.kernel.settings.section("gateway", GatewaySettings).url == "http://other:15888"

@@ -27,15 +27,13 @@ class FormField:
     suggestions: tuple[str, ...] = ()  # completed as typed (case-insensitive)
 
 
-class FormModal(ModalScreen[BaseModel | None]):
+class FormModal[M: BaseModel](ModalScreen[M | None]):
     """Dismisses with a validated model instance, or None when cancelled."""
 
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(
-        self, title: str, fields: list[FormField], model: type[BaseModel], submit: str = "Save"
-    ) -> None:
+    def __init__(self, title: str, fields: list[FormField], model: type[M], submit: str = "Save") -> None:
         super().__init__(classes="modal")
         self.form_title = title
         self.fields = fields
