@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from hbdesk.sim import connector as sim_connector
+from hbdesk_plugins.sim import connector as sim_connector
 
 PORT, DEPTH = int(sys.argv[1]), int(sys.argv[2])
 make_snapshot = sim_connector.SimOrderBookDataSource._order_book_snapshot

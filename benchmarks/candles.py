@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 from _common import PASSWORD, start_serve, stop
 
-from hbdesk.sim.market import INTERVALS, max_candles
+from hbdesk_plugins.sim.market import INTERVALS, max_candles
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()}
 PAIR = "BTC-USDT"

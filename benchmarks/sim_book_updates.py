@@ -13,8 +13,8 @@ import asyncio
 import sys
 import time
 
-from hbdesk.sim.connector import SimOrderBookDataSource
-from hbdesk.sim.market import SimMarket
+from hbdesk_plugins.sim.connector import SimOrderBookDataSource
+from hbdesk_plugins.sim.market import SimMarket
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
 START = 1_763_700_000.0

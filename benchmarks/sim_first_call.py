@@ -26,7 +26,7 @@ CONNECTORS = ("hbdesk_sim", "hbdesk_sim_perpetual")
 PAIR = "BTC-USDT"
 DEPTH = 20
 # what building a sim connector imports: hummingbot's exchange bases, its clock, the sim's classes
-MODULES = ("hummingbot.core.clock", "hbdesk.sim.connector", "hbdesk.sim.perpetual_connector")
+MODULES = ("hummingbot.core.clock", "hbdesk_plugins.sim.connector", "hbdesk_plugins.sim.perpetual_connector")
 
 
 async def timed(call: Awaitable[Any]) -> float:

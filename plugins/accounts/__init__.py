@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hbdesk.hookspecs import hookimpl
+from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterScreen, hookimpl
+from hbdesk_plugins.accounts.public import ACCOUNTS
+from hbdesk_plugins.connectors.public import CONNECTORS
+from hbdesk_plugins.gateway.public import GATEWAY
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import DeskApp, Kernel, RegisterService
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 @hookimpl
-def register_services(kernel: Any, register: Any) -> None:
+def register_services(kernel: Kernel, register: RegisterService) -> None:
     def accounts(kernel: Any) -> Any:
         from hbdesk_plugins.accounts.service import AccountsService
 
         return AccountsService(kernel)
 
-    register("accounts", accounts, requires=("connectors",), migrations=MIGRATIONS)
+    register(ACCOUNTS, accounts, requires=(CONNECTORS,), optional=(GATEWAY,), migrations=MIGRATIONS)
 
 
 @hookimpl
-def register_routes(kernel: Any, register: Any) -> None:
+def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.accounts.api import routes
 
     register(routes)
 
 
 @hookimpl
-def register_screens(app: Any, register: Any) -> None:
+def register_screens(app: DeskApp, register: RegisterScreen) -> None:
     def screen() -> Any:
         from hbdesk_plugins.accounts.tui import AccountsScreen
 
@@ -38,8 +44,8 @@ def register_screens(app: Any, register: Any) -> None:
 
 
 @hookimpl
-def register_commands(app: Any, register: Any) -> None:
-    from hbdesk.tui.contributions import screen_action
+def register_commands(app: DeskApp, register: RegisterCommand) -> None:
+    from hbdesk.sdk import screen_action
 
     def open_and(action: str) -> Any:
         return screen_action(app, "accounts", action)

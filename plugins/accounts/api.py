@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hbdesk.kernel.errors import Unavailable
-from hbdesk.routing import Call, RouteTable
+from hbdesk.sdk import Call, RouteTable, Unavailable
 from hbdesk_plugins.accounts.models import (
     NAME_SCHEMA,
     AccountNameQuery,
@@ -16,20 +15,27 @@ from hbdesk_plugins.accounts.models import (
     SetDefaultWalletRequest,
     WalletRemoved,
 )
+from hbdesk_plugins.accounts.public import ACCOUNTS
+from hbdesk_plugins.gateway.public import GATEWAY
+
+if TYPE_CHECKING:
+    from hbdesk_plugins.accounts.service import AccountsService
+    from hbdesk_plugins.gateway.client import GatewayClient
 
 routes = RouteTable(tags=("Accounts",))
 ACCOUNT = {"account_name": NAME_SCHEMA}
 CREDENTIAL = {"account_name": NAME_SCHEMA, "connector_name": NAME_SCHEMA}
 
 
-def accounts(call: Call) -> Any:
-    return call.kernel.service("accounts")
+def accounts(call: Call) -> AccountsService:
+    return call.kernel.service(ACCOUNTS)
 
 
-def gateway(call: Call) -> Any:
-    if not call.kernel.has_service("gateway"):
+def gateway(call: Call) -> GatewayClient:
+    client = call.kernel.optional_service(GATEWAY)  # declared optional by the accounts service
+    if client is None:
         raise Unavailable("Gateway service is not available: the gateway plugin is disabled")
-    return call.kernel.service("gateway")
+    return client
 
 
 @routes.get("/accounts/", response=list[str])

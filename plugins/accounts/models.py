@@ -7,9 +7,9 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, JsonValue, StringConstraints
 
-from hbdesk.schema import RequestModel
+from hbdesk.sdk import RequestModel
 
 NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 NAME_RE = re.compile(NAME_PATTERN)
@@ -28,7 +28,12 @@ class CredentialStatus(enum.StrEnum):
 
 
 # Documented rather than enforced by the model: a name outside it is a 400, as the reference has it.
-NAME_SCHEMA = {"type": "string", "pattern": NAME_PATTERN, "minLength": 1, "maxLength": NAME_MAX}
+NAME_SCHEMA: dict[str, JsonValue] = {
+    "type": "string",
+    "pattern": NAME_PATTERN,
+    "minLength": 1,
+    "maxLength": NAME_MAX,
+}
 
 
 class AccountNameQuery(BaseModel):

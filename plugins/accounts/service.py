@@ -8,16 +8,13 @@ credential's status. An exchange that is down neither blocks the request nor los
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from hbdesk.kernel.errors import HbdeskError, InvalidInput, NotFound, excerpt
-from hbdesk.kernel.events import Event
-from hbdesk.kernel.kernel import Kernel
+from hbdesk.sdk import HbdeskError, InvalidInput, Kernel, NotFound, excerpt
 from hbdesk_plugins.accounts.models import (
     MASTER_ACCOUNT,
     NAME_MAX,
@@ -25,16 +22,11 @@ from hbdesk_plugins.accounts.models import (
     CredentialState,
     CredentialStatus,
 )
+from hbdesk_plugins.accounts.public import AccountsChanged
 from hbdesk_plugins.accounts.tables import Account, Credential, utcnow
-from hbdesk_plugins.connectors.specs import Verdict, Verification
+from hbdesk_plugins.connectors.public import CONNECTORS, Verdict, Verification
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class AccountsChanged(Event):
-    account_name: str
-    connector_name: str | None = None
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -65,7 +57,7 @@ class AccountsService:
 
     @property
     def catalog(self) -> Any:
-        return self.kernel.service("connectors")
+        return self.kernel.service(CONNECTORS)
 
     async def start(self) -> None:
         async with self.kernel.db.session() as session, session.begin():

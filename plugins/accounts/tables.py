@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hbdesk.kernel.orm import Base
+from hbdesk.sdk import Base
 
 
 def utcnow() -> datetime:

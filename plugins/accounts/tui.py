@@ -13,13 +13,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from hbdesk.kernel.errors import HbdeskError
-from hbdesk.kernel.kernel import KernelState, KernelStateChanged
-from hbdesk.tui.screen import DeskScreen
-from hbdesk.tui.widgets.confirm import ConfirmModal
-from hbdesk.tui.widgets.form import FormField, FormModal
+from hbdesk.sdk import (
+    ConfirmModal,
+    DeskScreen,
+    FormField,
+    FormModal,
+    HbdeskError,
+    KernelState,
+    KernelStateChanged,
+)
 from hbdesk_plugins.accounts.models import CredentialState, CredentialStatus, NewAccount
-from hbdesk_plugins.accounts.service import AccountsChanged
+from hbdesk_plugins.accounts.public import ACCOUNTS, AccountsChanged
+from hbdesk_plugins.connectors.public import CONNECTORS
 
 
 class AccountsScreen(DeskScreen):
@@ -57,9 +62,9 @@ class AccountsScreen(DeskScreen):
 
     @property
     def service(self) -> Any:
-        if self.kernel.state is not KernelState.RUNNING or not self.kernel.has_service("accounts"):
+        if self.kernel.state is not KernelState.RUNNING or self.kernel.optional_service(ACCOUNTS) is None:
             return None
-        return self.kernel.service("accounts")
+        return self.kernel.service(ACCOUNTS)
 
     @property
     def selected_account(self) -> str | None:
@@ -167,7 +172,7 @@ class AccountsScreen(DeskScreen):
         account = self.selected_account
         if service is None or account is None:
             return
-        catalog = self.kernel.service("connectors")
+        catalog = self.kernel.service(CONNECTORS)
         if not catalog.loaded:
             self.notify("Loading the connector list…", timeout=3)
         choice_model = create_model("ConnectorChoice", connector_name=(str, ...))

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hbdesk.hookspecs import hookimpl
+from hbdesk.sdk import RegisterHookspecs, RegisterRoutes, RegisterSettings, hookimpl
+from hbdesk_plugins.accounts.public import ACCOUNTS
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel, RegisterService
 
 
 @hookimpl
-def register_settings(register: Any) -> None:
+def register_hookspecs(register: RegisterHookspecs) -> None:
+    from hbdesk_plugins.connectors.providers import ConnectorHooks
+
+    register(ConnectorHooks)
+
+
+@hookimpl
+def register_settings(register: RegisterSettings) -> None:
     from hbdesk_plugins.connectors.settings import ConnectorsSettings
 
     register("connectors", ConnectorsSettings)
 
 
 @hookimpl
-def register_services(kernel: Any, register: Any) -> None:
+def register_services(kernel: Kernel, register: RegisterService) -> None:
     def catalog(kernel: Any) -> Any:
         from hbdesk_plugins.connectors.catalog import ConnectorCatalog
         from hbdesk_plugins.connectors.hummingbot_specs import load_specs
@@ -31,12 +43,13 @@ def register_services(kernel: Any, register: Any) -> None:
 
         return ConnectorManager(kernel, kernel.settings.section("connectors").timeout)
 
-    register("connectors", catalog)
-    register("connector_manager", manager, requires=("connectors",))
+    register(CONNECTORS, catalog)
+    # Accounts hold the credentials of trading connectors; data connectors need none.
+    register(CONNECTOR_MANAGER, manager, requires=(CONNECTORS,), optional=(ACCOUNTS,))
 
 
 @hookimpl
-def register_routes(kernel: Any, register: Any) -> None:
+def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.connectors.api import routes
 
     register(routes)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hbdesk.kernel.errors import InvalidInput
-from hbdesk.routing import Call, RouteTable
+from hbdesk.sdk import Call, InvalidInput, RouteTable
 from hbdesk_plugins.connectors.models import OrderTypes, TradingPairsQuery, TradingRuleModel
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
+
+if TYPE_CHECKING:
+    from hbdesk_plugins.connectors.catalog import ConnectorCatalog
+    from hbdesk_plugins.connectors.manager import ConnectorManager
 
 routes = RouteTable(tags=("Connectors",))
 
 
-def catalog(call: Call) -> Any:
-    return call.kernel.service("connectors")
+def catalog(call: Call) -> ConnectorCatalog:
+    return call.kernel.service(CONNECTORS)
 
 
-def manager(call: Call) -> Any:
-    return call.kernel.service("connector_manager")
+def manager(call: Call) -> ConnectorManager:
+    return call.kernel.service(CONNECTOR_MANAGER)
 
 
 @routes.get("/connectors/", response=list[str], errors=(503,))

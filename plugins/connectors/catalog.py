@@ -1,7 +1,8 @@
-"""The connector catalog: which connectors exist and what credentials each takes.
+"""The connector catalog: which connectors exist, what credentials each takes, and which
+plugin provides the ones that are not hummingbot's.
 
-Built-in specs (the simulated exchange, say) are registered at once; hummingbot's are loaded in
-the background so the desk starts before the library has finished importing.
+Providers' connectors (see ``providers``) are known at once; hummingbot's are loaded in the
+background so the desk starts before the library has finished importing.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from hbdesk.kernel import heap
-from hbdesk.kernel.errors import InvalidInput, Unavailable, excerpt
+from hbdesk.sdk import InvalidInput, Unavailable, excerpt, settle_heap
+from hbdesk_plugins.connectors.providers import ConnectorProvider, MarketSource
 from hbdesk_plugins.connectors.specs import ConnectorSpec, Verdict, Verification
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,12 @@ class ConnectorCatalog:
         self.timeout = timeout
         self.load_timeout = load_timeout
         self._specs: dict[str, ConnectorSpec] = {}
+        self._providers: dict[str, ConnectorProvider] = {}
         self._loaded = asyncio.Event()
         self._load_error: str | None = None
 
     async def start(self) -> None:
+        self.kernel.call_hook("register_connector_providers", registrar=self._registrar, kernel=self.kernel)
         if self.loader is None:
             self._loaded.set()
         else:
@@ -46,13 +49,40 @@ class ConnectorCatalog:
             for spec in specs:
                 self._specs.setdefault(spec.name, spec)
             log.info("connector catalog: %d connectors", len(self._specs))
-            heap.settle()  # hummingbot's modules are in: they stay for the process's life
+            settle_heap()  # hummingbot's modules are in: they stay for the process's life
         finally:
             self._loaded.set()
 
-    def register(self, spec: ConnectorSpec) -> None:
-        """Add a connector the desk provides itself; it wins over a library one of that name."""
-        self._specs[spec.name] = spec
+    def _registrar(self, owner: str) -> Callable[[ConnectorProvider], None]:
+        def register(provider: ConnectorProvider) -> None:
+            if provider.name in self._providers:
+                raise ValueError(f"connector {provider.name!r} is already provided by another plugin")
+            self.add(provider)
+
+        return register
+
+    def add(self, provider: ConnectorProvider) -> None:
+        """A provider's connector; it wins over a library one of that name."""
+        self._providers[provider.name] = provider
+        self._specs[provider.name] = provider.spec
+
+    def provider(self, name: str) -> ConnectorProvider | None:
+        return self._providers.get(name)
+
+    def market_source(self, name: str) -> MarketSource | None:
+        """What answers ``name``'s market data without a running connector, if its provider has it."""
+        provider = self._providers.get(name)
+        return provider.market() if provider is not None and provider.market is not None else None
+
+    def market_connectors(self) -> list[str]:
+        """The connectors whose market a provider computes, the desk's default market first."""
+        named = [p for p in self._providers.values() if p.market is not None and p.market() is not None]
+        return [p.name for p in sorted(named, key=lambda p: not p.default_market)]
+
+    def default_market(self) -> str | None:
+        """The connector the desk opens on (and prices with) when nothing else is chosen."""
+        connectors = self.market_connectors()
+        return connectors[0] if connectors else None
 
     @property
     def loaded(self) -> bool:

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from hbdesk.kernel.files import private_dir
+from hbdesk.sdk import private_dir
 
 log = logging.getLogger("hbdesk.hummingbot")
 

@@ -3,24 +3,21 @@
 Every connector hangs on one hummingbot ``Clock`` that the kernel runs in its own event loop. A
 connector that does not become ready within the timeout (an exchange that cannot be reached) is
 stopped again and reported as a 503 naming it; nothing waits longer than the timeout.
-Connectors the desk provides itself (the simulated exchange) register a factory; every other
-name is built from hummingbot's own connector classes.
+A connector some plugin provides (see ``providers``) is built by its provider's factory; every
+other name from hummingbot's own connector classes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from hbdesk.kernel import heap
-from hbdesk.kernel.errors import Unavailable
+from hbdesk.sdk import Unavailable, settle_heap, until
+from hbdesk_plugins.accounts.public import ACCOUNTS
+from hbdesk_plugins.connectors.public import CONNECTORS
 
 log = logging.getLogger(__name__)
-
-# factory(account or None, trading pairs, trading_required) -> a hummingbot ConnectorBase
-Factory = Callable[[str | None, list[str], bool], Any]
 
 
 class ConnectorManager:
@@ -28,14 +25,10 @@ class ConnectorManager:
         self.kernel = kernel
         self.timeout = timeout
         self.tick_size = tick_size
-        self._factories: dict[str, Factory] = {}
         self._live: dict[tuple[str | None, str], Any] = {}
         self._locks: dict[tuple[str | None, ...], asyncio.Lock] = {}
         self._clock: Any = None
         self._clock_task: asyncio.Task[None] | None = None
-
-    def register_factory(self, name: str, factory: Factory) -> None:
-        self._factories[name] = factory
 
     @property
     def live(self) -> dict[tuple[str | None, str], Any]:
@@ -76,19 +69,23 @@ class ConnectorManager:
             connector = await self._build(account, name, pairs, trading_required)
             await self._start(connector, name)
             self._live[key] = connector
-            heap.settle()  # a connector (and what it imported) lives until released
+            settle_heap()  # a connector (and what it imported) lives until released
             return connector
 
     async def _build(self, account: str | None, name: str, pairs: list[str], trading_required: bool) -> Any:
-        await self.kernel.service("connectors").spec(name)  # an unknown name is a 400 naming what exists
-        factory = self._factories.get(name)
-        if factory is not None:
-            return factory(account, pairs, trading_required)
+        catalog = self.kernel.service(CONNECTORS)
+        await catalog.spec(name)  # an unknown name is a 400 naming what exists
+        provider = catalog.provider(name)
+        if provider is not None:
+            return provider.factory(account, pairs, trading_required)
         from hbdesk_plugins.connectors.hummingbot_specs import build_connector
 
         keys: dict[str, str] = {}
         if account is not None and trading_required:
-            keys = await self.kernel.service("accounts").credentials(account, name)
+            accounts = self.kernel.optional_service(ACCOUNTS)  # declared optional: see the plugin
+            if accounts is None:
+                raise Unavailable(f"{name} needs an account's credentials: the accounts plugin is disabled")
+            keys = await accounts.credentials(account, name)
         try:
             return await build_connector(name, keys, pairs, trading_required)
         except Exception as exc:
@@ -159,9 +156,3 @@ class ConnectorManager:
         if self._clock is not None:
             self._clock.__exit__(None, None, None)
         self._clock = None
-
-
-async def until(condition: Callable[[], bool], interval: float = 0.05) -> None:
-    """Return once ``condition()`` holds; callers bound the wait with a timeout."""
-    while not condition():
-        await asyncio.sleep(interval)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from hbdesk.settings import PluginSettings
+from hbdesk.sdk import PluginSettings
 
 
 class ConnectorsSettings(PluginSettings):

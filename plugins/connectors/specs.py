@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from hbdesk.kernel.errors import InvalidInput, excerpt
+from hbdesk.sdk import InvalidInput, excerpt
 
 VALUE_MAX = 8_192  # characters of one credential value: PEM keys fit, a megabyte does not
 

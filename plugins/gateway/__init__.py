@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hbdesk.hookspecs import hookimpl
+from hbdesk.sdk import RegisterSettings, hookimpl
+from hbdesk_plugins.gateway.public import GATEWAY
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel, RegisterService
 
 
 @hookimpl
-def register_settings(register: Any) -> None:
+def register_settings(register: RegisterSettings) -> None:
     from hbdesk_plugins.gateway.settings import GatewaySettings
 
     register("gateway", GatewaySettings)
 
 
 @hookimpl
-def register_services(kernel: Any, register: Any) -> None:
+def register_services(kernel: Kernel, register: RegisterService) -> None:
     def client(kernel: Any) -> Any:
         from hbdesk_plugins.gateway.client import GatewayClient
+        from hbdesk_plugins.gateway.settings import GatewaySettings
 
-        settings = kernel.settings
-        return GatewayClient(settings.core.gateway_url, settings.section("gateway").timeout)
+        settings = kernel.settings.section("gateway", GatewaySettings)
+        return GatewayClient(settings.url, settings.timeout)
 
-    register("gateway", client)
+    register(GATEWAY, client)

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from hbdesk.kernel.errors import InvalidInput, TimedOut, Unavailable
+from hbdesk.sdk import InvalidInput, TimedOut, Unavailable
 
 
 class GatewayClient:
@@ -58,7 +58,7 @@ class GatewayClient:
             result.append({**group, "default_address": default or ""})
         return result
 
-    async def add_wallet(self, chain: str, private_key: str, set_default: bool) -> dict[str, Any]:
+    async def add_wallet(self, chain: str, private_key: str, set_default: bool) -> Any:
         return await self.request(
             "POST", "wallet/add", json={"chain": chain, "privateKey": private_key, "setDefault": set_default}
         )

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hbdesk.hookspecs import hookimpl
+from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterScreen, RegisterSettings, hookimpl
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
+from hbdesk_plugins.market_data.public import MARKET_DATA, MARKET_TICKERS
+from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import DeskApp, Kernel, RegisterService
 
 
 @hookimpl
-def register_settings(register: Any) -> None:
+def register_settings(register: RegisterSettings) -> None:
     from hbdesk_plugins.market_data.settings import MarketDataSettings
 
     register("market_data", MarketDataSettings)
 
 
 @hookimpl
-def register_services(kernel: Any, register: Any) -> None:
+def register_services(kernel: Kernel, register: RegisterService) -> None:
     def market_data(kernel: Any) -> Any:
         from hbdesk_plugins.market_data.service import MarketDataService
 
@@ -26,19 +32,20 @@ def register_services(kernel: Any, register: Any) -> None:
 
         return TickerPool(kernel)
 
-    register("market_data", market_data, requires=("connector_manager",))
-    register("market_tickers", tickers, requires=("connectors",))
+    register(MARKET_DATA, market_data, requires=(CONNECTORS, CONNECTOR_MANAGER))
+    # The rate oracle lends hummingbot's rate sources (a real exchange's tickers) and the quote token.
+    register(MARKET_TICKERS, tickers, requires=(CONNECTORS,), optional=(RATE_ORACLE,))
 
 
 @hookimpl
-def register_routes(kernel: Any, register: Any) -> None:
+def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.market_data.api import routes
 
     register(routes)
 
 
 @hookimpl
-def register_screens(app: Any, register: Any) -> None:
+def register_screens(app: DeskApp, register: RegisterScreen) -> None:
     def screen() -> Any:
         from hbdesk_plugins.market_data.tui import MarketScreen
 
@@ -48,8 +55,8 @@ def register_screens(app: Any, register: Any) -> None:
 
 
 @hookimpl
-def register_commands(app: Any, register: Any) -> None:
-    from hbdesk.tui.contributions import screen_action
+def register_commands(app: DeskApp, register: RegisterCommand) -> None:
+    from hbdesk.sdk import screen_action
 
     def open_and(action: str) -> Any:
         return screen_action(app, "market", action)

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hbdesk.kernel.errors import InvalidInput
-from hbdesk.routing import Call, RouteTable
+from hbdesk.sdk import Call, Encoded, InvalidInput, RouteTable
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
 from hbdesk_plugins.market_data.models import (
     AddTradingPairRequest,
     CandleModel,
@@ -33,32 +33,37 @@ from hbdesk_plugins.market_data.models import (
     VolumeForPriceRequest,
     VWAPForVolumeRequest,
 )
+from hbdesk_plugins.market_data.public import MARKET_DATA, MARKET_TICKERS
 
 routes = RouteTable(tags=("Market Data",))
 ERRORS = (400, 503, 504)
 
 
 def service(call: Call) -> Any:
-    return call.kernel.service("market_data")
+    return call.kernel.service(MARKET_DATA)
 
 
 @routes.post("/market-data/candles", body=CandlesConfigRequest, response=list[CandleModel], errors=ERRORS)
-async def get_candles(call: Call) -> list[CandleModel]:
+async def get_candles(call: Call) -> Encoded:
     """The latest candles of a pair, the newest still open."""
     body: CandlesConfigRequest = call.body
-    return await service(call).candles(
-        body.connector_name, body.trading_pair, body.interval, body.max_records
+    return Encoded(
+        await service(call).candles_json(
+            body.connector_name, body.trading_pair, body.interval, body.max_records
+        )
     )
 
 
 @routes.post(
     "/market-data/historical-candles", body=HistoricalCandlesConfig, response=list[CandleModel], errors=ERRORS
 )
-async def get_historical_candles(call: Call) -> list[CandleModel]:
+async def get_historical_candles(call: Call) -> Encoded:
     """Candles opening within [start_time, end_time), in seconds."""
     body: HistoricalCandlesConfig = call.body
-    return await service(call).historical(
-        body.connector_name, body.trading_pair, body.interval, body.start_time, body.end_time
+    return Encoded(
+        await service(call).historical_json(
+            body.connector_name, body.trading_pair, body.interval, body.start_time, body.end_time
+        )
     )
 
 
@@ -97,7 +102,7 @@ async def get_prices(call: Call) -> PricesResponse:
 async def get_tickers(call: Call) -> TickersResponse:
     """Tickers grouped by connector, with their counts, when each was collected and what failed."""
     query: TickersQuery = call.query
-    pool = call.kernel.service("market_tickers")
+    pool = call.kernel.service(MARKET_TICKERS)
     return await pool.tickers(query.connector_names(), query.refresh, query.max_age)
 
 
@@ -105,7 +110,7 @@ async def get_tickers(call: Call) -> TickersResponse:
 async def get_rates(call: Call) -> RatesResponse:
     """Cross rates of pairs from the tickers: direct, inverse or through a common token."""
     body: TickerRatesRequest = call.body
-    return await call.kernel.service("market_tickers").rates(body.trading_pairs, body.connector)
+    return await call.kernel.service(MARKET_TICKERS).rates(body.trading_pairs, body.connector)
 
 
 @routes.post(
@@ -114,13 +119,11 @@ async def get_rates(call: Call) -> RatesResponse:
 async def get_funding_info(call: Call) -> FundingInfoResponse:
     """Funding rate, next funding time, mark and index price of a perpetual pair."""
     body: FundingInfoRequest = call.body
-    spec = await call.kernel.service("connectors").spec(body.connector_name)
+    spec = await call.kernel.service(CONNECTORS).spec(body.connector_name)
     if spec.kind != "perpetual":
         raise InvalidInput(f"{body.connector_name} is a {spec.kind} connector: funding is for perpetual ones")
     await service(call).check_pair(body.connector_name, body.trading_pair)
-    connector = await call.kernel.service("connector_manager").public(
-        body.connector_name, [body.trading_pair]
-    )
+    connector = await call.kernel.service(CONNECTOR_MANAGER).public(body.connector_name, [body.trading_pair])
     info = connector.get_funding_info(body.trading_pair)
     return FundingInfoResponse(
         trading_pair=body.trading_pair,

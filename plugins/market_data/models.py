@@ -6,24 +6,29 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from hbdesk.schema import ConnectorName, RequestModel, TradingPair
+from hbdesk.sdk import ConnectorName, RequestModel, TradingPair
 
 Interval = Literal["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d"]
+
+
+# The limit depends on the interval (it bounds one request's work) and is the service's to check.
+CANDLE_LIMIT = "Candles a request may ask for are limited by interval; beyond it, a 400 names the limit."
+TIMESTAMP_MAX = 253_402_300_799  # 9999-12-31 23:59:59 UTC in seconds: milliseconds are refused
 
 
 class CandlesConfigRequest(RequestModel):
     connector_name: ConnectorName
     trading_pair: TradingPair
     interval: Interval = "1m"
-    max_records: int = Field(500, ge=1, le=5000)
+    max_records: int = Field(500, ge=1, description=CANDLE_LIMIT)
 
 
 class HistoricalCandlesConfig(RequestModel):
     connector_name: ConnectorName
     trading_pair: TradingPair
     interval: Interval
-    start_time: int = Field(ge=0)
-    end_time: int = Field(ge=0)
+    start_time: int = Field(ge=0, le=TIMESTAMP_MAX, description="Seconds. " + CANDLE_LIMIT)
+    end_time: int = Field(ge=0, le=TIMESTAMP_MAX, description="Seconds, exclusive.")
 
 
 class CandleModel(BaseModel):

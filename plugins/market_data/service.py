@@ -1,8 +1,9 @@
 """Market data: order books, prices and candles from live connectors, feeds that stop when unread.
 
-Every connector goes through the connector manager, the simulated exchange included, so the sim
-and a real exchange answer through the same code. Candles of the simulated exchange come from its
-market directly (any range, any interval); other exchanges' from hummingbot's candles feeds.
+Every connector goes through the connector manager and the catalog, whoever provides it, so all
+answer through the same code. Candles come from the connector's market source when its provider
+computes its market (any range, any interval), else from hummingbot's candles feeds. Long candle
+answers are computed and encoded in a worker thread, in slices, so the event loop keeps serving.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import asyncio
 import json
 import logging
 import math
-from collections.abc import AsyncIterator
-from itertools import islice, repeat
-from typing import Any
+from collections.abc import AsyncIterator, Mapping
+from itertools import islice
+from typing import Any, TypedDict
 
-from hbdesk.kernel.errors import InvalidInput, Unavailable, excerpt
-from hbdesk_plugins.connectors.manager import until
+from pydantic import TypeAdapter
+
+from hbdesk.sdk import INTERVAL_SECONDS, Candle, InvalidInput, Kernel, Unavailable, excerpt, until
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS, MarketSource
 from hbdesk_plugins.market_data.book_watch import BookWatch
 from hbdesk_plugins.market_data.models import (
-    CandleModel,
     OrderBookLevel,
     OrderBookQueryResult,
     OrderBookResponse,
@@ -27,8 +29,8 @@ from hbdesk_plugins.market_data.models import (
 
 log = logging.getLogger(__name__)
 
-SIM_CONNECTORS = ("hbdesk_sim", "hbdesk_sim_perpetual")  # both trade the one simulated market
-ROWS_AT_A_TIME = 4096  # candles turned from arrays into rows at a time
+ROWS_AT_A_TIME = 4096  # candles encoded at a time: each slice holds the interpreter a few ms
+FEED_MAX_CANDLES = 100_000  # from an exchange's candles feed, which pages through its REST API
 
 # kind → (OrderBook method, the field the request fills, where its price and volume answers go)
 BOOK_QUERIES = {
@@ -51,7 +53,7 @@ BOOK_QUERIES = {
 
 
 class MarketDataService:
-    def __init__(self, kernel: Any) -> None:
+    def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
         self.settings = kernel.settings.section("market_data")
         self._last_read: dict[tuple[str, str, str], float] = {}  # (kind, connector, pair) → time
@@ -71,12 +73,10 @@ class MarketDataService:
 
     @property
     def manager(self) -> Any:
-        return self.kernel.service("connector_manager")
+        return self.kernel.service(CONNECTOR_MANAGER)
 
-    def _sim_market(self, name: str) -> Any:
-        if name in SIM_CONNECTORS and self.kernel.has_service("sim"):
-            return self.kernel.service("sim").market
-        return None
+    def _market(self, name: str) -> MarketSource | None:
+        return self.kernel.service(CONNECTORS).market_source(name)
 
     def _touch(self, kind: str, name: str, pair: str) -> None:
         self._last_read[(kind, name, pair)] = self.kernel.clock()
@@ -86,11 +86,11 @@ class MarketDataService:
         self._touch("order_book", name, pair)
 
     async def check_pair(self, name: str, pair: str) -> None:
-        await self.kernel.service("connectors").spec(name)
-        market = self._sim_market(name)
-        if market is not None and pair not in market.pairs:
+        await self.kernel.service(CONNECTORS).spec(name)
+        market = self._market(name)
+        if market is not None and pair not in (pairs := market.trading_pairs()):
             raise InvalidInput(
-                f"Unknown trading pair {pair} on {name}. Pairs: {', '.join(sorted(market.pairs))}."
+                f"Unknown trading pair {excerpt(pair)} on {name}. Pairs: {', '.join(sorted(pairs))}."
             )
 
     # -- order books ----------------------------------------------------------------------------
@@ -176,36 +176,29 @@ class MarketDataService:
 
     # -- candles --------------------------------------------------------------------------------
 
-    async def candles(self, name: str, pair: str, interval: str, max_records: int) -> list[CandleModel]:
-        _check_candle_count(max_records, interval)
-        await self.check_pair(name, pair)
-        self._touch("candles", name, pair)
-        market = self._sim_market(name)
-        if market is not None:
-            now = self.kernel.clock()
-            return await asyncio.to_thread(
-                lambda: _candle_models(market.recent_candle_columns(pair, interval, now, max_records))
-            )
-        feed = await self._candle_feed(name, pair, interval, max_records)
-        return _records(feed.candles_df.tail(max_records))
+    async def candles(self, name: str, pair: str, interval: str, max_records: int) -> list[Candle]:
+        """The latest candles, the newest still open (for the desk's chart and the socket)."""
+        columns = await self._recent(name, pair, interval, max_records)
+        return await asyncio.to_thread(_rows, columns) if isinstance(columns, Mapping) else columns
 
-    async def historical(
-        self, name: str, pair: str, interval: str, start: int, end: int
-    ) -> list[CandleModel]:
-        from hbdesk.sim.market import INTERVALS
+    async def candles_json(self, name: str, pair: str, interval: str, max_records: int) -> bytes:
+        """``candles`` as the JSON list the REST route answers, encoded off the event loop."""
+        return await asyncio.to_thread(_encode, await self._recent(name, pair, interval, max_records))
 
+    async def historical_json(self, name: str, pair: str, interval: str, start: int, end: int) -> bytes:
+        """Candles opening within [start, end), as JSON, encoded off the event loop."""
         if end <= start:
             raise InvalidInput("end_time must be after start_time")
         now = self.kernel.clock()
-        span = INTERVALS[interval]
+        span = INTERVAL_SECONDS[interval]  # type: ignore[index]  # the models admit only these
+        market = self._market(name)
         # Candles open on multiples of the interval, none after now.
-        _check_candle_count(max(0, math.ceil(min(end, now) / span) - math.ceil(start / span)), interval)
+        wanted = max(0, math.ceil(min(end, now) / span) - math.ceil(start / span))
+        _check_candle_count(wanted, interval, market)
         await self.check_pair(name, pair)
-        market = self._sim_market(name)
         if market is not None:
-            return await asyncio.to_thread(
-                lambda: _candle_models(market.candle_columns(pair, interval, start, min(end, now)))
-            )
+            columns = await asyncio.to_thread(market.candle_columns, pair, interval, start, min(end, now))
+            return await asyncio.to_thread(_encode, columns)
         from hummingbot.data_feed.candles_feed.data_types import HistoricalCandlesConfig
 
         feed = self._new_feed(name, pair, interval, 100)
@@ -213,12 +206,26 @@ class MarketDataService:
             connector_name=name, trading_pair=pair, interval=interval, start_time=start, end_time=end
         )
         frame = await self.manager.ask(name, feed.get_historical_candles(config))
-        return _records(frame)
+        return await asyncio.to_thread(_encode, _frame_rows(frame))
+
+    async def _recent(
+        self, name: str, pair: str, interval: str, count: int
+    ) -> Mapping[str, Any] | list[Candle]:
+        market = self._market(name)
+        _check_candle_count(count, interval, market)
+        await self.check_pair(name, pair)
+        self._touch("candles", name, pair)
+        if market is not None:
+            now = self.kernel.clock()
+            return await asyncio.to_thread(market.recent_candle_columns, pair, interval, now, count)
+        feed = await self._candle_feed(name, pair, interval, count)
+        return _frame_rows(feed.candles_df.tail(count))
 
     def candle_connectors(self) -> list[str]:
         from hummingbot.data_feed.candles_feed.candles_factory import CandlesFactory
 
-        return sorted({*SIM_CONNECTORS, *CandlesFactory._candles_map})
+        computed = self.kernel.service(CONNECTORS).market_connectors()
+        return sorted({*computed, *CandlesFactory._candles_map})
 
     def _new_feed(self, name: str, pair: str, interval: str, max_records: int) -> Any:
         from hummingbot.data_feed.candles_feed.candles_factory import CandlesFactory
@@ -271,7 +278,7 @@ class MarketDataService:
         self._touch("order_book", name, pair)
 
     async def remove_pair(self, name: str, pair: str) -> bool:
-        await self.kernel.service("connectors").spec(name)
+        await self.kernel.service(CONNECTORS).spec(name)
         self._last_read.pop(("order_book", name, pair), None)
         connector = self.manager.live.get((None, name))
         if connector is None or pair not in connector.order_books:
@@ -280,7 +287,7 @@ class MarketDataService:
         return True
 
     async def diagnostics(self, name: str) -> dict[str, Any]:
-        await self.kernel.service("connectors").spec(name)
+        await self.kernel.service(CONNECTORS).spec(name)
         connector = self.manager.live.get((None, name))
         if connector is None:
             return {"connector_name": name, "running": False, "trading_pairs": [], "metrics": {}}
@@ -294,7 +301,7 @@ class MarketDataService:
         }
 
     async def restart(self, name: str) -> list[str]:
-        await self.kernel.service("connectors").spec(name)
+        await self.kernel.service(CONNECTORS).spec(name)
         connector = self.manager.live.get((None, name))
         pairs = sorted(connector.order_books) if connector is not None else []
         await self.manager.release(None, name)
@@ -340,12 +347,11 @@ def _finite(result: OrderBookQueryResult) -> OrderBookQueryResult:
     return result
 
 
-def _check_candle_count(count: int, interval: str) -> None:
-    from hbdesk.sim.market import INTERVALS, max_candles
-
-    limit = max_candles(interval)
+def _check_candle_count(count: int, interval: str, market: MarketSource | None) -> None:
+    limit = market.max_candles(interval) if market is not None else FEED_MAX_CANDLES
     if count > limit:
-        wider = " or widen the interval" if INTERVALS[interval] < max(INTERVALS.values()) else ""
+        widest = max(INTERVAL_SECONDS.values())
+        wider = " or widen the interval" if INTERVAL_SECONDS[interval] < widest else ""  # type: ignore[index]
         raise InvalidInput(
             f"{excerpt(f'{count:,}')} candles of {interval} asked; at most {limit:,} of {interval} a request "
             f"({_duration(limit, interval)}): narrow the range, ask in several requests{wider}"
@@ -353,37 +359,52 @@ def _check_candle_count(count: int, interval: str) -> None:
 
 
 def _duration(count: int, interval: str) -> str:
-    from hbdesk.sim.market import INTERVALS
-
-    seconds = count * INTERVALS[interval]
+    seconds = count * INTERVAL_SECONDS[interval]  # type: ignore[index]
     return f"{seconds / 86_400:,.0f} days" if seconds >= 2 * 86_400 else f"{seconds / 3600:,.0f} hours"
 
 
-def _candle_models(columns: dict[str, Any]) -> list[CandleModel]:
-    """CandleModels straight from the sim's columns (arrays of floats and ints), unvalidated.
+class CandleRow(TypedDict):
+    timestamp: float
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+    quote_asset_volume: float
+    n_trades: int
+    taker_buy_base_volume: float
+    taker_buy_quote_volume: float
 
-    What ``CandleModel.model_construct`` does for a model like this one, without its Python loop
-    over the fields (8 µs a row; a year of minutes is 525,600 rows). The rows share one
-    ``fields_set``: every field is set in each, so adding to it changes nothing. The rows are made
-    after all the arithmetic: objects it leaves alive (numpy's caches) would otherwise sit among
-    them and keep their memory from being given back."""
-    fields = tuple(CandleModel.model_fields)
-    fields_set = set(fields)
-    new, set_slot = object.__new__, object.__setattr__
-    rows: list[CandleModel] = []
-    append = rows.append
-    count = len(columns[fields[0]])
+
+FIELDS = tuple(CandleRow.__annotations__)
+_SLICE = TypeAdapter(list[CandleRow])
+
+
+def _slices(columns: Mapping[str, Any]) -> Any:
+    """The candles as lists of plain dicts, ``ROWS_AT_A_TIME`` at a time."""
+    count = len(columns[FIELDS[0]])
     for lo in range(0, count, ROWS_AT_A_TIME):
-        values = zip(*(columns[field][lo : lo + ROWS_AT_A_TIME].tolist() for field in fields), strict=True)
-        for values_of_row in map(dict, map(zip, repeat(fields), values)):
-            row = new(CandleModel)
-            set_slot(row, "__dict__", values_of_row)
-            set_slot(row, "__pydantic_fields_set__", fields_set)
-            set_slot(row, "__pydantic_extra__", None)
-            set_slot(row, "__pydantic_private__", None)
-            append(row)
-    return rows
+        values = zip(*(columns[field][lo : lo + ROWS_AT_A_TIME].tolist() for field in FIELDS), strict=True)
+        yield [dict(zip(FIELDS, row, strict=True)) for row in values]
 
 
-def _records(frame: Any) -> list[CandleModel]:
-    return [CandleModel(**{k: row[k] for k in CandleModel.model_fields}) for row in frame.to_dict("records")]
+def _encode(candles: Mapping[str, Any] | list[Candle]) -> bytes:
+    """The JSON list of candles, encoded a slice at a time: no single step holds the interpreter
+    long (this runs in a worker thread while the event loop serves others)."""
+    if not isinstance(candles, Mapping):
+        return _SLICE.dump_json([_as_row(candle) for candle in candles])
+    parts = [_SLICE.dump_json(rows)[1:-1] for rows in _slices(candles)]
+    return b"[" + b",".join(part for part in parts if part) + b"]"
+
+
+def _rows(columns: Mapping[str, Any]) -> list[Candle]:
+    return [Candle(**row) for rows in _slices(columns) for row in rows]
+
+
+def _as_row(candle: Candle) -> CandleRow:
+    return CandleRow(**{field: getattr(candle, field) for field in FIELDS})  # type: ignore[typeddict-item]
+
+
+def _frame_rows(frame: Any) -> list[Candle]:
+    """A hummingbot candles DataFrame as candles."""
+    return [Candle(**{k: row[k] for k in FIELDS}) for row in frame.to_dict("records")]

@@ -15,14 +15,14 @@ import json
 import logging
 import uuid
 from contextlib import aclosing
+from dataclasses import asdict
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
-from hbdesk.kernel.errors import HbdeskError
-from hbdesk.routing import Socket
-from hbdesk.schema import ConnectorName, RequestModel, TradingPair
+from hbdesk.sdk import ConnectorName, HbdeskError, RequestModel, Socket, TradingPair
 from hbdesk_plugins.market_data.models import Interval
+from hbdesk_plugins.market_data.public import MARKET_DATA
 
 log = logging.getLogger(__name__)
 HEARTBEAT = 30.0
@@ -57,7 +57,7 @@ class MarketDataSession:
 
     @property
     def service(self) -> Any:
-        return self.kernel.service("market_data")
+        return self.kernel.service(MARKET_DATA)
 
     async def send(self, message: dict[str, Any] | str) -> None:
         async with self._send_lock:
@@ -201,14 +201,14 @@ class MarketDataSession:
             candles = await self.service.candles(
                 request.connector, request.trading_pair, request.interval, request.max_records
             )
-            await self.push("candles", subscription_id, request, [c.model_dump() for c in candles])
-            last = candles[-1].model_dump() if candles else None
+            await self.push("candles", subscription_id, request, [asdict(c) for c in candles])
+            last = asdict(candles[-1]) if candles else None
             while True:
                 await asyncio.sleep(request.update_interval)
                 newest = await self.service.candles(
                     request.connector, request.trading_pair, request.interval, 1
                 )
-                current = newest[-1].model_dump() if newest else None
+                current = asdict(newest[-1]) if newest else None
                 if current is not None and current != last:
                     await self.push("candle_update", subscription_id, request, current)
                     last = current

@@ -1,24 +1,23 @@
 """Tickers grouped by connector, and cross rates resolved from them.
 
-The pool holds the tickers collected so far, connector by connector. The simulated exchange is
-always in it, computed from its market at the moment asked (it costs no request). A real exchange
-joins the pool the first time someone names it: its prices come from hummingbot's rate source of
-the same name, without credentials, and are kept for ``DEFAULT_MAX_AGE`` seconds unless the caller
-asks for fresher. One connector failing is reported beside the others, not instead of them.
+The pool holds the tickers collected so far, connector by connector. A connector whose market its
+provider computes (the simulated exchange, say) is always in it, computed at the moment asked (it
+costs no request). A real exchange joins the pool the first time someone names it: its prices come
+from hummingbot's rate source of the same name (through the rate oracle), without credentials, and
+are kept for ``DEFAULT_MAX_AGE`` seconds unless the caller asks for fresher. One connector
+failing is reported beside the others, not instead of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
 
-from hbdesk.kernel.errors import HbdeskError, InvalidInput, Unavailable
-from hbdesk_plugins.market_data.cross_rates import RateBook, split_pair
+from hbdesk.sdk import HbdeskError, InvalidInput, Kernel, RateBook, Unavailable, split_pair
+from hbdesk_plugins.connectors.public import CONNECTORS, MarketSource
 from hbdesk_plugins.market_data.models import RatesResponse, TickerInfo, TickersResponse
-from hbdesk_plugins.market_data.rate_sources import RateSources
+from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
 
-SIMS = ("hbdesk_sim", "hbdesk_sim_perpetual")  # one simulated market, spot and perpetual
 DEFAULT_MAX_AGE = 30.0  # hummingbot's rate sources cache their answers as long
 DEFAULT_QUOTE = "USDT"
 VOLUME_INTERVAL = "5m"  # 24 h of volume in 288 candles: within five minutes, and cheap to compute
@@ -31,14 +30,14 @@ class Collected:
 
 
 class TickerPool:
-    def __init__(self, kernel: Any) -> None:
+    def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
-        self.sources = RateSources(kernel)
         self._collected: dict[str, Collected] = {}
 
     @property
-    def _has_sim(self) -> bool:
-        return self.kernel.has_service("sim")
+    def _markets(self) -> list[str]:
+        """Connectors whose market a provider computes: always in the pool."""
+        return self.kernel.service(CONNECTORS).market_connectors()
 
     # -- tickers --------------------------------------------------------------------------------
 
@@ -46,7 +45,7 @@ class TickerPool:
         if not names and not refresh:
             return _response(await self._pool(), {})  # a plain read: no exchange is asked anything
         for name in names:
-            await self.kernel.service("connectors").spec(name)  # an unknown name is a 400 naming the known
+            await self.kernel.service(CONNECTORS).spec(name)  # an unknown name is a 400 naming the known
         targets = names or self._pool_names()
         outcomes = await asyncio.gather(
             *(self._collect(name, refresh, max_age) for name in targets), return_exceptions=True
@@ -68,23 +67,17 @@ class TickerPool:
             raise Unavailable(f"No tickers could be fetched. {detail}")
         return _response(found, {name: exc.detail for name, exc in errors.items()})
 
-    @property
-    def _sims(self) -> list[str]:
-        return list(SIMS) if self._has_sim else []
-
     def _pool_names(self) -> list[str]:
-        return self._sims + sorted(n for n in self._collected if n not in SIMS)
+        markets = self._markets
+        return markets + sorted(n for n in self._collected if n not in markets)
 
     async def _pool(self) -> dict[str, Collected]:
-        pool = dict(sorted(self._collected.items()))
-        if self._has_sim:
-            sim = await self._sim()
-            pool = {**dict.fromkeys(SIMS, sim), **pool}
-        return pool
+        computed = {name: await self._computed(name) for name in self._markets}
+        return {**computed, **dict(sorted(self._collected.items()))}
 
     async def _collect(self, name: str, refresh: bool, max_age: float | None) -> Collected:
-        if name in SIMS:
-            return await self._sim()
+        if name in self._markets:
+            return await self._computed(name)
         cached = self._collected.get(name)
         limit = DEFAULT_MAX_AGE if max_age is None else max_age
         if cached is not None and not refresh and self.kernel.clock() - cached.updated_at < limit:
@@ -93,23 +86,26 @@ class TickerPool:
         self._collected[name] = collected
         return collected
 
-    async def _sim(self) -> Collected:
-        if not self._has_sim:
-            raise Unavailable(f"{SIMS[0]} is not running: the sim plugin is disabled")
-        market = self.kernel.service("sim").market
+    async def _computed(self, name: str) -> Collected:
+        market = self.kernel.service(CONNECTORS).market_source(name)
+        if market is None:
+            raise Unavailable(f"{name} is not running: its plugin is disabled or has not started")
         now = self.kernel.clock()
-        tickers = await asyncio.to_thread(_sim_tickers, market, now)
+        tickers = await asyncio.to_thread(_computed_tickers, market, now)
         return Collected(tickers, now)
 
     async def _remote(self, name: str) -> Collected:
-        names = await self.sources.names()
+        oracle = self.kernel.optional_service(RATE_ORACLE)  # declared optional: it lends its sources
+        if oracle is None:
+            raise Unavailable(f"{name}'s tickers come from hummingbot's rate sources: the rate oracle is off")
+        names = await oracle.source_names()
         if name not in names:
-            connectors = set(await self.kernel.service("connectors").names())
-            with_tickers = ", ".join(self._sims + sorted(n for n in names if n in connectors))
+            connectors = set(await self.kernel.service(CONNECTORS).names())
+            with_tickers = ", ".join(self._markets + sorted(n for n in names if n in connectors))
             raise InvalidInput(
                 f"{name} has no public ticker source. Connectors with tickers: {with_tickers}."
             )
-        prices = await self.sources.prices(name)
+        prices = await oracle.source_prices(name)
         now = self.kernel.clock()
         return Collected(
             {pair: TickerInfo(price=price, timestamp=now) for pair, price in prices.items()}, now
@@ -120,7 +116,7 @@ class TickerPool:
     async def rates(self, pairs: list[str], connector: str | None) -> RatesResponse:
         wanted = {pair: split_pair(pair) for pair in pairs}
         if connector is not None:
-            await self.kernel.service("connectors").spec(connector)
+            await self.kernel.service(CONNECTORS).spec(connector)
             groups = [await self._collect(connector, False, None)]
         else:
             groups = list((await self._pool()).values())  # the merged pool, first connector first
@@ -137,14 +133,13 @@ class TickerPool:
 
     def quote_token(self) -> str:
         """The desk's global token, as the rate oracle is configured; USDT without it."""
-        if self.kernel.has_service("rate_oracle"):
-            return str(self.kernel.service("rate_oracle").quote_token)
-        return DEFAULT_QUOTE
+        oracle = self.kernel.optional_service(RATE_ORACLE)
+        return oracle.quote_token if oracle is not None else DEFAULT_QUOTE
 
 
-def _sim_tickers(market: Any, now: float) -> dict[str, TickerInfo]:
+def _computed_tickers(market: MarketSource, now: float) -> dict[str, TickerInfo]:
     tickers = {}
-    for pair in sorted(market.pairs):
+    for pair in sorted(market.trading_pairs()):
         candles = market.candles(pair, VOLUME_INTERVAL, now - 86_400, now)
         base = sum(candle.volume for candle in candles)
         quote = sum(candle.quote_asset_volume for candle in candles)

@@ -1,8 +1,8 @@
 """The trades printed on one pair, as a tape keeps them: a listener on the connector's order book.
 
-Any connector's book emits its trades as hummingbot ``TradeEvent``s, so this works the same for the
-simulated exchange and a real one. The simulated market also knows its past prints (they are a
-function of the seed and the time), so a tape opened on it starts full instead of empty.
+Any connector's book emits its trades as hummingbot ``TradeEvent``s, so this works the same for
+every connector. A market its provider computes (the simulated one, say) also knows its past
+prints, so a tape opened on it starts full instead of empty.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from hbdesk.sim.market import Trade
-from hbdesk_plugins.market_data.service import SIM_CONNECTORS
+from hbdesk.sdk import Kernel, Trade
+from hbdesk_plugins.connectors.public import CONNECTORS
 
 HISTORY_SECONDS = 120.0  # of the sim's past prints shown when a tape opens
 
@@ -33,7 +33,7 @@ class TradeFeed:
         book.add_listener(self._event, self._forwarder)
 
     @classmethod
-    async def open(cls, kernel: Any, name: str, pair: str, book: Any) -> TradeFeed:
+    async def open(cls, kernel: Kernel, name: str, pair: str, book: Any) -> TradeFeed:
         return cls(book, await recent_trades(kernel, name, pair))
 
     def _collect(self, event: Any) -> None:
@@ -51,10 +51,10 @@ class TradeFeed:
         self.book.remove_listener(self._event, self._forwarder)
 
 
-async def recent_trades(kernel: Any, name: str, pair: str) -> list[Trade]:
-    """The last minutes' prints where the desk can know them (the simulated market), oldest first."""
-    if name not in SIM_CONNECTORS or not kernel.has_service("sim"):
+async def recent_trades(kernel: Kernel, name: str, pair: str) -> list[Trade]:
+    """The last minutes' prints where the desk can know them (a computed market), oldest first."""
+    market = kernel.service(CONNECTORS).market_source(name)
+    if market is None:
         return []
-    market = kernel.service("sim").market
     now = kernel.clock()
     return await asyncio.to_thread(market.trades, pair, now - HISTORY_SECONDS, now)

@@ -22,17 +22,22 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Footer
 
-from hbdesk.kernel.errors import HbdeskError
-from hbdesk.kernel.kernel import KernelState
-from hbdesk.sim.market import INTERVALS
-from hbdesk.tui.screen import DeskScreen
-from hbdesk.tui.widgets.chart import CandleChart
-from hbdesk.tui.widgets.ladder import OrderBookLadder
-from hbdesk.tui.widgets.pair_picker import Choice, PairPicker
-from hbdesk.tui.widgets.tape import TradesTape
-from hbdesk.tui.widgets.ticker import Ticker, TickerStrip
-from hbdesk_plugins.market_data.pairs import SIM, trading_pairs
-from hbdesk_plugins.market_data.service import SIM_CONNECTORS
+from hbdesk.sdk import (
+    INTERVAL_SECONDS,
+    CandleChart,
+    Choice,
+    DeskScreen,
+    HbdeskError,
+    KernelState,
+    OrderBookLadder,
+    PairPicker,
+    Ticker,
+    TickerStrip,
+    TradesTape,
+)
+from hbdesk_plugins.connectors.public import CONNECTORS
+from hbdesk_plugins.market_data.pairs import trading_pairs
+from hbdesk_plugins.market_data.public import MARKET_DATA
 from hbdesk_plugins.market_data.trades import TradeFeed
 
 log = logging.getLogger(__name__)
@@ -74,7 +79,7 @@ class MarketScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.connector = SIM
+        self.connector = ""  # the desk's default market, once the kernel can tell which it is
         self.pair = DEFAULT_PAIR
         self.interval = DEFAULT_INTERVAL
         self._told: dict[str, str] = {}  # loop → the error last notified, so it is told once
@@ -93,7 +98,7 @@ class MarketScreen(DeskScreen):
 
     @property
     def service(self) -> Any:
-        return self.kernel.service("market_data")
+        return self.kernel.service(MARKET_DATA)
 
     def on_mount(self) -> None:
         # Held, not queried each time: a loop's last step may land while the screen is torn down.
@@ -102,6 +107,7 @@ class MarketScreen(DeskScreen):
         self.tape = self.query_one(TradesTape)
         self.ticker = self.query_one(TickerStrip)
         self.query_one(Footer).compact = True  # the market's keys and the desk's fit in 80 columns
+        self._resolve_default()
         self._show_titles()
         self.ticker.show(Ticker(self.connector, self.pair))
 
@@ -130,6 +136,9 @@ class MarketScreen(DeskScreen):
         """Run a loop until cancelled; a failure is told, then the loop starts over after a pause."""
         while not self._kernel_running():
             await asyncio.sleep(0.1)
+        if self._resolve_default():
+            self._show_titles()
+            self.ticker.show(Ticker(self.connector, self.pair))
         while True:
             try:
                 await body()
@@ -142,7 +151,16 @@ class MarketScreen(DeskScreen):
             await asyncio.sleep(RETRY)
 
     def _kernel_running(self) -> bool:
-        return self.kernel.state is KernelState.RUNNING and self.kernel.has_service("market_data")
+        running = self.kernel.state is KernelState.RUNNING
+        return running and self.kernel.optional_service(MARKET_DATA) is not None
+
+    def _resolve_default(self) -> bool:
+        """Open on the desk's default market (a connector whose market a plugin computes) once
+        the kernel runs; True when the connector was chosen just now."""
+        if self.connector or not self._kernel_running():
+            return False
+        self.connector = self.kernel.service(CONNECTORS).default_market() or ""
+        return bool(self.connector)
 
     def _tell(self, loop: str, detail: str) -> None:
         if detail not in self._told.values():  # loops failing for one reason tell it once
@@ -181,7 +199,7 @@ class MarketScreen(DeskScreen):
     async def _follow_candles(self) -> None:
         interval = self.interval
         candles = await self.service.candles(self.connector, self.pair, interval, CANDLES)
-        self.chart.set_candles(candles, INTERVALS[interval])
+        self.chart.set_candles(candles, INTERVAL_SECONDS[interval])
         self._told.pop("candles", None)
         self.call_after_refresh(self._describe_view)
         while True:
@@ -242,18 +260,18 @@ class MarketScreen(DeskScreen):
     async def _choices(self) -> list[Choice]:
         """The pairs known at once, then every other connector by name (its pairs asked on choice)."""
         known: dict[str, list[str]] = {}
-        for connector in dict.fromkeys([self.connector, *SIM_CONNECTORS]):
+        catalog = self.kernel.service(CONNECTORS)
+        for connector in dict.fromkeys([self.connector, *catalog.market_connectors()]):
             try:
                 known[connector] = await asyncio.wait_for(trading_pairs(self.kernel, connector), 2.0)
             except (HbdeskError, TimeoutError):
                 continue
-        catalog = self.kernel.service("connectors")
         names = await catalog.names() if catalog.loaded else []
         choices: list[Choice] = [(c, p) for c, pairs in known.items() for p in pairs]
         return choices + [(name, None) for name in names if name not in known]
 
     def action_interval(self, step: int) -> None:
-        names = list(INTERVALS)
+        names = list(INTERVAL_SECONDS)
         self.interval = names[(names.index(self.interval) + step) % len(names)]
         self._show_titles()
         self.chart.show_message(f"Loading {self.interval} candles…")

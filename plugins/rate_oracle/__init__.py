@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hbdesk.hookspecs import hookimpl
+from hbdesk.sdk import RegisterRoutes, hookimpl
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
+from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel, RegisterService
 
 
 @hookimpl
-def register_services(kernel: Any, register: Any) -> None:
+def register_services(kernel: Kernel, register: RegisterService) -> None:
     def rate_oracle(kernel: Any) -> Any:
         from hbdesk_plugins.rate_oracle.service import RateOracleService
 
         return RateOracleService(kernel)
 
-    register("rate_oracle", rate_oracle)
+    # Connectors whose market a plugin computes price offline; the connector manager's timeout
+    # bounds hummingbot's sources.
+    register(RATE_ORACLE, rate_oracle, optional=(CONNECTORS, CONNECTOR_MANAGER))
 
 
 @hookimpl
-def register_routes(kernel: Any, register: Any) -> None:
+def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.rate_oracle.api import routes
 
     register(routes)

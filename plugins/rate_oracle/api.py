@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from hbdesk.routing import Call, RouteTable
+from hbdesk.sdk import Call, RouteTable
 from hbdesk_plugins.rate_oracle.models import (
     CachedPricesResponse,
     RateOracleConfigResponse,
@@ -14,13 +14,17 @@ from hbdesk_plugins.rate_oracle.models import (
     RateResponse,
     SingleRateResponse,
 )
+from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
+
+if TYPE_CHECKING:
+    from hbdesk_plugins.rate_oracle.service import RateOracleService
 
 routes = RouteTable(tags=("Rate Oracle",))
 PAIR = {"trading_pair": {"type": "string", "title": "Trading Pair", "examples": ["BTC-USDT"]}}
 
 
-def oracle(call: Call) -> Any:
-    return call.kernel.service("rate_oracle")
+def oracle(call: Call) -> RateOracleService:
+    return call.kernel.service(RATE_ORACLE)
 
 
 @routes.get("/rate-oracle/sources", response=list[str])

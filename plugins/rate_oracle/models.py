@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator
 
-from hbdesk.schema import RequestModel, TradingPair
-
-SIM_SOURCE = "hbdesk_sim"  # the default: it prices everything offline
+from hbdesk.sdk import RequestModel, TradingPair
 
 
 class GlobalTokenConfig(RequestModel):
@@ -21,7 +19,8 @@ class GlobalTokenConfig(RequestModel):
 
 class RateOracleSourceConfig(RequestModel):
     # A plain string, not an enum: the sources are hummingbot's, known only once it has loaded.
-    name: str = Field(SIM_SOURCE, min_length=1, max_length=64)
+    # Unset: the desk's default market (a market computed offline, so everything is priced).
+    name: str = Field("", max_length=64)
 
 
 class RateOracleConfig(BaseModel):

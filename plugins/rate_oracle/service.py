@@ -1,7 +1,8 @@
 """The rate oracle: what each token is worth in the desk's global token.
 
-Prices come from one source at a time: the simulated exchange (the default, so a desk without a
-network prices everything) or one of hummingbot's rate sources. The chosen source and global
+Prices come from one source at a time: a connector whose market its provider computes (the desk's
+default market is the default source, so a desk without a network prices everything) or one of
+hummingbot's rate sources. The chosen source and global
 token live in the desk's preferences, so a restart keeps them. Prices are kept for ``PRICE_TTL``
 seconds; a pair the source does not list is resolved through a common token (ETH-BTC from
 ETH-USDT and BTC-USDT).
@@ -12,14 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import ValidationError
 
-from hbdesk.kernel.errors import InvalidInput, NotFound, Unavailable
-from hbdesk_plugins.market_data.cross_rates import RateBook, split_pair, token_list
-from hbdesk_plugins.market_data.rate_sources import RateSources
-from hbdesk_plugins.rate_oracle.models import SIM_SOURCE, RateOracleConfig, RateOracleConfigUpdateRequest
+from hbdesk.sdk import InvalidInput, Kernel, NotFound, RateBook, Unavailable, split_pair, token_list
+from hbdesk_plugins.connectors.public import CONNECTORS
+from hbdesk_plugins.rate_oracle.models import RateOracleConfig, RateOracleConfigUpdateRequest
+from hbdesk_plugins.rate_oracle.rate_sources import RateSources
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,10 @@ class Snapshot:
 
 
 class RateOracleService:
-    def __init__(self, kernel: Any) -> None:
+    def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
         self.sources = RateSources(kernel)
-        self.config = self._load()
+        self._stored = self._load()
         self._snapshot: Snapshot | None = None
         self._updating = asyncio.Lock()
 
@@ -54,47 +54,81 @@ class RateOracleService:
             return RateOracleConfig()
 
     @property
+    def config(self) -> RateOracleConfig:
+        """The config in force: an unset source is the desk's default market."""
+        if self._stored.rate_oracle_source.name:
+            return self._stored
+        source = self._stored.rate_oracle_source.model_copy(update={"name": self._default_source()})
+        return self._stored.model_copy(update={"rate_oracle_source": source})
+
+    def _default_source(self) -> str:
+        catalog = self.kernel.optional_service(CONNECTORS)
+        default = catalog.default_market() if catalog is not None else None
+        return default or "binance"  # without a market of the desk's own: hummingbot's default
+
+    @property
     def source(self) -> str:
         return self.config.rate_oracle_source.name
+
+    def _markets(self) -> list[str]:
+        """Connectors whose market a provider computes: each market prices as a source, offline,
+        named by its first connector (a spot and a perpetual venue on one market are one source)."""
+        catalog = self.kernel.optional_service(CONNECTORS)
+        if catalog is None:
+            return []
+        names: dict[int, str] = {}
+        for name in catalog.market_connectors():
+            names.setdefault(id(catalog.market_source(name)), name)
+        return list(names.values())
 
     @property
     def quote_token(self) -> str:
         return self.config.global_token.global_token_name
 
     async def available_sources(self) -> list[str]:
-        return [SIM_SOURCE, *(name for name in await self.sources.names() if name != SIM_SOURCE)]
+        markets = self._markets()
+        return [*markets, *(name for name in await self.sources.names() if name not in markets)]
+
+    async def source_names(self) -> list[str]:
+        """hummingbot's rate sources (binance, kucoin, ...)."""
+        return await self.sources.names()
+
+    async def source_prices(self, name: str, quote_token: str | None = None) -> dict[str, float]:
+        """Pair → price from one of hummingbot's rate sources; a 503 when it cannot be reached."""
+        return await self.sources.prices(name, quote_token)
 
     # -- config ---------------------------------------------------------------------------------
 
     async def update(self, request: RateOracleConfigUpdateRequest) -> list[str]:
         """Apply what the request gives, validated as a whole, kept, and said back as changes."""
         async with self._updating:
-            source = self.config.rate_oracle_source
+            source = self._stored.rate_oracle_source
             if request.rate_oracle_source is not None and request.rate_oracle_source.model_fields_set:
                 source = request.rate_oracle_source
-            token = self.config.global_token
+            token = self._stored.global_token
             if request.global_token is not None:
                 given = request.global_token.model_dump(include=request.global_token.model_fields_set)
                 token = token.model_copy(update=given)
             new = RateOracleConfig(rate_oracle_source=source, global_token=token)
             await self._validate(new)
-            changes = _changes(self.config, new)
+            before = self.config
+            self._stored = new
+            changes = _changes(before, self.config)
             if changes:
                 self.kernel.preferences.set(PREFERENCE, new.model_dump())
-                self.config = new
                 self._snapshot = None
             return changes
 
     async def _validate(self, config: RateOracleConfig) -> None:
-        name = config.rate_oracle_source.name
+        name = config.rate_oracle_source.name or self._default_source()
         sources = await self.available_sources()
         if name not in sources:
             raise InvalidInput(f"Unknown rate oracle source '{name}'. Sources: {', '.join(sources)}.")
         token = config.global_token.global_token_name
-        if name == SIM_SOURCE and self.kernel.has_service("sim"):
-            tokens = self._sim_book().tokens
+        if name in self._markets():
+            tokens = self._market_book(name).tokens
             if token not in tokens:
-                raise InvalidInput(f"{SIM_SOURCE} prices no {token}. Its tokens: {', '.join(tokens)}.")
+                raise InvalidInput(f"{name} prices no {token}. Its tokens: {', '.join(tokens)}.")
 
     # -- prices and rates -----------------------------------------------------------------------
 
@@ -109,7 +143,10 @@ class RateOracleService:
             and self.kernel.clock() - kept.updated_at < PRICE_TTL
         ):
             return kept
-        prices = self._sim_prices(quote) if source == SIM_SOURCE else await self.sources.prices(source, quote)
+        if source in self._markets():
+            prices = self._market_prices(source, quote)
+        else:
+            prices = await self.sources.prices(source, quote)
         snapshot = Snapshot(source, quote, prices, self.kernel.clock())
         if (self.source, self.quote_token) == (source, quote):  # the config did not change meanwhile
             self._snapshot = snapshot
@@ -137,21 +174,22 @@ class RateOracleService:
         book = RateBook(snapshot.prices)
         return {pair: book.rate(base, quote) for pair, (base, quote) in wanted.items()}, snapshot
 
-    # -- the simulated exchange as a source -----------------------------------------------------
+    # -- a provider's market as a source ---------------------------------------------------------
 
-    def _sim_book(self) -> RateBook:
-        if not self.kernel.has_service("sim"):
-            raise Unavailable(f"{SIM_SOURCE} is not running: the sim plugin is disabled")
-        market = self.kernel.service("sim").market
+    def _market_book(self, name: str) -> RateBook:
+        catalog = self.kernel.optional_service(CONNECTORS)
+        market = catalog.market_source(name) if catalog is not None else None
+        if market is None:
+            raise Unavailable(f"{name} is not running: its plugin is disabled or has not started")
         now = self.kernel.clock()
-        return RateBook({pair: market.mid(pair, now) for pair in market.pairs})
+        return RateBook({pair: market.mid(pair, now) for pair in market.trading_pairs()})
 
-    def _sim_prices(self, quote: str) -> dict[str, float]:
-        """Every token of the simulated market in ``quote``, as hummingbot's sources answer."""
-        book = self._sim_book()
+    def _market_prices(self, name: str, quote: str) -> dict[str, float]:
+        """Every token of a provider's market in ``quote``, as hummingbot's sources answer."""
+        book = self._market_book(name)
         if quote not in book.tokens:
             raise InvalidInput(
-                f"{SIM_SOURCE} prices no {quote}: set the global token to one of {', '.join(book.tokens)}."
+                f"{name} prices no {quote}: set the global token to one of {', '.join(book.tokens)}."
             )
         rates = {f"{token}-{quote}": book.rate(token, quote) for token in book.tokens if token != quote}
         return {pair: rate for pair, rate in rates.items() if rate is not None}

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from hbdesk.hookspecs import hookimpl
+from hbdesk.sdk import RegisterRoutes, RegisterSettings, hookimpl
+
+if TYPE_CHECKING:
+    import click
+
+    from hbdesk.sdk import Kernel
 
 
 @hookimpl
-def register_settings(register: Any) -> None:
+def register_settings(register: RegisterSettings) -> None:
     from hbdesk_plugins.rest_api.settings import RestApiSettings
 
     register("rest_api", RestApiSettings)
 
 
 @hookimpl
-def register_routes(kernel: Any, register: Any) -> None:
+def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.rest_api.root import routes
 
     register(routes)
 
 
 @hookimpl
-def register_cli_commands(cli: Any) -> None:
+def register_cli_commands(cli: click.Group) -> None:
     import click
 
     @cli.command()

@@ -9,11 +9,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, hdrs, web
 
-import hbdesk
-from hbdesk.kernel import heap
-from hbdesk.plugins import call_each
-from hbdesk.routing import Route, WebSocketRoute, owned
-from hbdesk.runtime import Desk
+from hbdesk.sdk import VERSION, Desk, Route, WebSocketRoute, owned, settle_heap
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, auth_middleware
 from hbdesk_plugins.rest_api.binding import make_handler
 from hbdesk_plugins.rest_api.docs import add_docs
@@ -30,25 +26,32 @@ SERVER_NAME = "hbdesk"
 
 
 def collect_routes(desk: Desk) -> list[Route | WebSocketRoute]:
+    """Every plugin's routes; a plugin whose route or operationId another plugin already holds
+    is left out whole (and reported), the others are served."""
     routes: list[Route | WebSocketRoute] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[str, str] = {}  # "GET /path" and operationIds → the plugin holding them
+
+    def claim(name: str, what: str, owner: str) -> None:
+        if name in seen and seen[name] != owner:
+            raise ValueError(f"{what} {name} is already registered by plugin {seen[name]!r}")
+        seen[name] = owner
 
     def registrar(owner: str) -> Any:
         def register(new_routes: Any) -> None:
-            for route in owned(list(new_routes), owner):
-                key = (getattr(route, "method", "GET"), route.path)
-                if key in seen:
-                    raise ValueError(
-                        f"route {key[0]} {route.path} of plugin {owner!r} is already "
-                        f"registered by plugin {seen[key]!r}"
-                    )
-                seen[key] = owner
-                routes.append(route)
+            mine = owned(list(new_routes), owner)
+            for route in mine:
+                if isinstance(route, Route):
+                    claim(f"{route.method} {route.path}", "route", owner)
+                    claim(route.operation_id, "operationId", owner)
+                else:
+                    claim(f"GET {route.path}", "websocket route", owner)
+            routes.extend(mine)
 
         return register
 
-    call_each(desk.plugins.manager, "register_routes", registrar=registrar, kernel=desk.kernel)
-    return routes
+    desk.kernel.call_hook("register_routes", registrar=registrar, kernel=desk.kernel)
+    failed = {info.name for info in desk.plugins.failures}
+    return [route for route in routes if route.owner not in failed]
 
 
 def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
@@ -74,7 +77,7 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
         if isinstance(socket_route, WebSocketRoute):
             handle = make_websocket_handler(socket_route, desk.kernel, core, app[SOCKETS])
             app.router.add_get(socket_route.path, handle, allow_head=False)
-    document = build_openapi(routes, TITLE, hbdesk.__version__)
+    document = build_openapi(routes, TITLE, VERSION)
 
     async def openapi(_request: web.Request) -> web.Response:
         return web.json_response(document)
@@ -94,7 +97,7 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
 async def _desk_lifecycle(app: web.Application) -> AsyncIterator[None]:
     desk = app[DESK]
     await desk.start()
-    heap.settle()  # start-up objects stay for the process's life
+    settle_heap()  # start-up objects stay for the process's life
     yield
     await desk.stop()
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import BasicAuth, encode_basic_auth, hdrs, web
 
-from hbdesk.settings import CoreSettings
+from hbdesk.sdk import CoreSettings
 from hbdesk_plugins.rest_api.errors import json_error
 
 PUBLIC_KEY = "hbdesk_public"

@@ -8,7 +8,7 @@ from typing import Any, get_args, get_origin
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from hbdesk.routing import Call, Route
+from hbdesk.sdk import Call, Encoded, Route
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY
 from hbdesk_plugins.rest_api.errors import RequestInvalid, validation_errors
 
@@ -59,7 +59,9 @@ def make_handler(route: Route, kernel: Any) -> Any:
         result = await route.handler(call)
         if isinstance(result, web.StreamResponse):
             return result
-        if response_adapter is not None:
+        if isinstance(result, Encoded):
+            payload = result.body
+        elif response_adapter is not None:
             payload = response_adapter.dump_json(result)
         else:
             payload = json.dumps(result).encode()

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from hbdesk.kernel.errors import (
+from hbdesk.sdk import (
     ConfigPasswordError,
     Conflict,
     HbdeskError,

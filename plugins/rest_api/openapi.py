@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from hbdesk.routing import Route
+from hbdesk.sdk import Route
 
 REF = "#/components/schemas/{model}"
 PATH_PARAM = re.compile(r"{([^}:]+)(?::[^}]*)?}")
@@ -136,7 +136,8 @@ def _error_response(status: int, model: str) -> dict[str, Any]:
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
     ref = schema.get("$ref")
     if ref:
-        return components[ref.rsplit("/", 1)[-1]]
+        resolved: dict[str, Any] = components[ref.rsplit("/", 1)[-1]]
+        return resolved
     return schema
 
 

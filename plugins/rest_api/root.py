@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-import hbdesk
-from hbdesk.routing import Call, RouteTable
+from hbdesk.sdk import VERSION, Call, RouteTable
 
 routes = RouteTable(tags=("General",))
 
@@ -19,4 +18,4 @@ class ServerInfo(BaseModel):
 @routes.get("/", response=ServerInfo, public=True)
 async def root(call: Call) -> ServerInfo:
     """Name, version and state of the server."""
-    return ServerInfo(name="hbdesk", version=hbdesk.__version__, status=str(call.kernel.state))
+    return ServerInfo(name="hbdesk", version=VERSION, status=str(call.kernel.state))

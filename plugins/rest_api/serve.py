@@ -6,8 +6,7 @@ import ipaddress
 import logging
 import sys
 
-from hbdesk.kernel.errors import HbdeskError
-from hbdesk.settings import CoreSettings
+from hbdesk.sdk import CoreSettings, HbdeskError
 
 log = logging.getLogger("hbdesk.serve")
 
@@ -57,7 +56,7 @@ def cors_notice(origins: list[str]) -> str | None:
 def serve(host: str | None, port: int | None) -> int:
     from aiohttp import web
 
-    from hbdesk.runtime import create_desk
+    from hbdesk.sdk import create_desk
     from hbdesk_plugins.rest_api.access_log import AccessLogger, MalformedRequestFilter
     from hbdesk_plugins.rest_api.app import create_app
 

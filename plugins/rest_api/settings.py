@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode
 
-from hbdesk.settings import PluginSettings
+from hbdesk.sdk import PluginSettings
 
 
 class RestApiSettings(PluginSettings):

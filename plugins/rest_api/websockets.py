@@ -14,8 +14,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, hdrs, web
 
-from hbdesk.routing import WebSocketRoute
-from hbdesk.settings import CoreSettings
+from hbdesk.sdk import CoreSettings, WebSocketRoute
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, basic_credentials, credentials_match
 
 log = logging.getLogger(__name__)
@@ -41,9 +40,9 @@ class AiohttpSocket:
         while True:
             message = await self._ws.receive()
             if message.type == WSMsgType.TEXT:
-                return message.data
+                return str(message.data)
             if message.type == WSMsgType.BINARY:
-                return message.data.decode(errors="replace")
+                return bytes(message.data).decode(errors="replace")
             if message.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
                 return None
 

@@ -28,8 +28,8 @@ from hummingbot.core.data_type.user_stream_tracker_data_source import UserStream
 from hummingbot.core.utils.async_utils import safe_ensure_future
 from hummingbot.core.web_assistant.web_assistants_factory import WebAssistantsFactory
 
-from hbdesk.sim.market import SimMarket
-from hbdesk.sim.venue import SimVenue, UnknownOrder, VenueFill, VenueOrder
+from hbdesk_plugins.sim.market import SimMarket
+from hbdesk_plugins.sim.venue import SimVenue, UnknownOrder, VenueFill, VenueOrder
 
 CONNECTOR_NAME = "hbdesk_sim"
 STATES = {

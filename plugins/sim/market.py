@@ -19,23 +19,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from hbdesk.sim.noise import Floats, Ints, normal, stream_key, uniform
-from hbdesk.sim.path import DEFAULT_COMPONENTS, PricePath, Scratch
+from hbdesk.sdk import INTERVAL_SECONDS, Candle, Trade
+from hbdesk_plugins.sim.noise import Floats, Ints, normal, stream_key, uniform
+from hbdesk_plugins.sim.path import DEFAULT_COMPONENTS, PricePath, Scratch
 
-INTERVALS: dict[str, int] = {
-    "1s": 1,
-    "1m": 60,
-    "3m": 180,
-    "5m": 300,
-    "15m": 900,
-    "30m": 1800,
-    "1h": 3600,
-    "2h": 7200,
-    "4h": 14400,
-    "6h": 21600,
-    "12h": 43200,
-    "1d": 86400,
-}
+INTERVALS: dict[str, int] = dict(INTERVAL_SECONDS)  # one definition, the SDK's
 SAMPLES_PER_CANDLE = 60  # prices looked at within one candle to find its high and low
 # A long range is computed a chunk of candles at a time, so its working memory stays small: at
 # most so many candles (61 prices each), and at most so many minutes (a daily candle draws 1,440
@@ -83,20 +71,6 @@ DEFAULT_PAIRS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Candle:
-    timestamp: float  # open time, seconds
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: float
-    quote_asset_volume: float
-    n_trades: int
-    taker_buy_base_volume: float
-    taker_buy_quote_volume: float
-
-
 FIELDS = tuple(field.name for field in dataclasses.fields(Candle))
 _DTYPES = {"n_trades": np.int64}  # the rest are floats
 Columns = dict[str, npt.NDArray[Any]]  # a Candle field → its values, one a candle
@@ -108,14 +82,6 @@ class Book:
     timestamp: float
     bids: list[tuple[float, float]]  # (price, amount), best first
     asks: list[tuple[float, float]]
-
-
-@dataclass(frozen=True)
-class Trade:
-    timestamp: float
-    price: float
-    amount: float
-    side: str  # "buy" or "sell": the taker's side
 
 
 class UnknownPair(KeyError):
@@ -130,6 +96,13 @@ class SimMarket:
         self._paths = {
             name: PricePath(seed, name, spec.anchor, spec.volatility) for name, spec in self.pairs.items()
         }
+
+    def trading_pairs(self) -> list[str]:
+        return list(self.pairs)
+
+    def max_candles(self, interval: str) -> int:
+        """The most candles of ``interval`` one request may ask for (about five seconds' work)."""
+        return max_candles(interval)
 
     def spec(self, trading_pair: str) -> PairSpec:
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hbdesk.sim.noise import Floats, Ints, normal, stream_key
+from hbdesk_plugins.sim.noise import Floats, Ints, normal, stream_key
 
 
 @dataclass(frozen=True)

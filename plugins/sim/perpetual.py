@@ -31,9 +31,9 @@ from decimal import Decimal
 
 import numpy as np
 
-from hbdesk.sim.market import SimMarket
-from hbdesk.sim.noise import normal, stream_key
-from hbdesk.sim.venue import ZERO, Account, SimVenue, VenueError, VenueOrder, _cost_to_take
+from hbdesk_plugins.sim.market import SimMarket
+from hbdesk_plugins.sim.noise import normal, stream_key
+from hbdesk_plugins.sim.venue import ZERO, Account, SimVenue, VenueError, VenueOrder, _cost_to_take
 
 MAX_LEVERAGE = 125
 MAINTENANCE_MARGIN = Decimal("0.005")

@@ -19,9 +19,9 @@ from hummingbot.core.data_type.in_flight_order import InFlightOrder
 from hummingbot.core.data_type.perpetual_api_order_book_data_source import PerpetualAPIOrderBookDataSource
 from hummingbot.core.data_type.trade_fee import TokenAmount, TradeFeeBase
 
-from hbdesk.sim.connector import Clock, SimConnectorMixin, SimOrderBookDataSource
-from hbdesk.sim.perpetual import SimPerpVenue
-from hbdesk.sim.venue import VenueError, VenueFill
+from hbdesk_plugins.sim.connector import Clock, SimConnectorMixin, SimOrderBookDataSource
+from hbdesk_plugins.sim.perpetual import SimPerpVenue
+from hbdesk_plugins.sim.venue import VenueError, VenueFill
 
 CONNECTOR_NAME = "hbdesk_sim_perpetual"
 

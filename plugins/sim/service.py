@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from hbdesk.sim.market import SimMarket
-from hbdesk.sim.perpetual import SimPerpVenue
-from hbdesk.sim.venue import SimVenue
+from hbdesk_plugins.sim.keys import PERPETUAL, SPOT
+from hbdesk_plugins.sim.market import SimMarket
+from hbdesk_plugins.sim.perpetual import SimPerpVenue
+from hbdesk_plugins.sim.venue import SimVenue
 
-SPOT = "hbdesk_sim"
-PERPETUAL = "hbdesk_sim_perpetual"
 MASTER_ACCOUNT = "master_account"
 
 
@@ -30,14 +29,6 @@ class SimService:
         return {SPOT: self.venue, PERPETUAL: self.perpetual}.get(name)
 
     async def start(self) -> None:
-        from hbdesk_plugins.connectors.specs import ConnectorSpec
-
-        catalog = self.kernel.service("connectors")
-        manager = self.kernel.service("connector_manager")
-        catalog.register(ConnectorSpec(SPOT, "spot"))
-        catalog.register(ConnectorSpec(PERPETUAL, "perpetual"))
-        for name in (SPOT, PERPETUAL):
-            manager.register_factory(name, self._factory(name))
         self.kernel.spawn(self._match(), name="sim matching")
 
     async def _match(self) -> None:
@@ -47,20 +38,18 @@ class SimService:
             self.perpetual.step(now)
             await asyncio.sleep(self.settings.step_interval)
 
-    def _factory(self, kind: str) -> Any:
-        """The connector manager's factory for one venue: its hummingbot connector, on demand."""
-
-        def build(account: str | None, trading_pairs: list[str], trading_required: bool) -> Any:
-            if kind == SPOT:
-                from hbdesk.sim.connector import HbdeskSimExchange as connector_class
-            else:
-                from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative as connector_class
-            return connector_class(
-                self.venue_of(kind),
-                account or MASTER_ACCOUNT,
-                trading_pairs or None,
-                trading_required=trading_required,
-                clock=self.kernel.clock,
-            )
-
-        return build
+    def connector(
+        self, name: str, account: str | None, trading_pairs: list[str], trading_required: bool
+    ) -> Any:
+        """The hummingbot connector of one venue for an account (or public data), not started."""
+        if name == SPOT:
+            from hbdesk_plugins.sim.connector import HbdeskSimExchange as connector_class
+        else:
+            from hbdesk_plugins.sim.perpetual_connector import HbdeskSimPerpetualDerivative as connector_class
+        return connector_class(
+            self.venue_of(name),
+            account or MASTER_ACCOUNT,
+            trading_pairs or None,
+            trading_required=trading_required,
+            clock=self.kernel.clock,
+        )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import AliasChoices, Field
 
-from hbdesk.settings import PluginSettings
+from hbdesk.sdk import PluginSettings
 
 
 class SimSettings(PluginSettings):

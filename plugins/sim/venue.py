@@ -12,7 +12,7 @@ Matching rules, in one place:
 - An order locks what it may spend (quote for a buy, base for a sell); an order the available
   balance cannot cover is rejected.
 
-The venue knows nothing of hummingbot: the connector in ``hbdesk.sim.connector`` speaks to it.
+The venue knows nothing of hummingbot: the connector in ``hbdesk_plugins.sim.connector`` speaks to it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from hbdesk.sim.market import SimMarket
+from hbdesk_plugins.sim.market import SimMarket
 
 ZERO = Decimal(0)
 BOOK_DEPTH = 50

@@ -265,14 +265,17 @@ async def test_gateway_routes_are_503_when_gateway_is_down(api: Any) -> None:
 
 
 @pytest.fixture
-async def gateway_api(tmp_path: Any, aiohttp_client: Any, aiohttp_server: Any) -> tuple[Any, FakeGateway]:
+async def gateway_api(
+    tmp_path: Any, aiohttp_client: Any, aiohttp_server: Any, monkeypatch: Any
+) -> tuple[Any, FakeGateway]:
     from hbdesk.runtime import create_desk
     from hbdesk_plugins.rest_api.app import create_app
     from tests.helpers import core_settings
 
     fake = FakeGateway()
     server = await aiohttp_server(fake.app)
-    desk = create_desk(core_settings(tmp_path / "gw", gateway_url=str(server.make_url("/"))))
+    monkeypatch.setenv("GATEWAY_URL", str(server.make_url("/")))
+    desk = create_desk(core_settings(tmp_path / "gw"))
     return await aiohttp_client(create_app(desk)), fake
 
 

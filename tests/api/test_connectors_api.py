@@ -71,17 +71,16 @@ async def test_unknown_connectors_and_pairs_are_400_naming_what_exists(api: Any)
 
 
 async def test_an_exchange_that_does_not_answer_is_a_503_in_bounded_time(api: Any, desk: Any) -> None:
-    from hbdesk_plugins.connectors.specs import ConnectorSpec
+    from hbdesk_plugins.connectors.public import ConnectorProvider, ConnectorSpec
 
     kernel = desk.kernel
-    kernel.service("connectors").register(ConnectorSpec("hanging_exchange", "spot"))
     manager = kernel.service("connector_manager")
     manager.timeout = 0.3
 
     def build(*_args: Any) -> Any:
         raise Unavailable("hanging_exchange cannot be reached: connection refused")
 
-    manager.register_factory("hanging_exchange", build)
+    kernel.service("connectors").add(ConnectorProvider(ConnectorSpec("hanging_exchange", "spot"), build))
     refused = await api.get("/connectors/hanging_exchange/order-types", headers=AUTH)
     assert refused.status == 503
     assert "hanging_exchange cannot be reached" in (await refused.json())["detail"]

@@ -128,7 +128,7 @@ async def test_long_candle_ranges_are_answered_as_the_market_gives_them(api: Any
 async def test_candle_requests_beyond_the_limit_are_told_the_limit(
     api: Any, path: str, body: dict[str, Any]
 ) -> None:
-    from hbdesk.sim.market import max_candles
+    from hbdesk_plugins.sim.market import max_candles
 
     status, answer = await post(api, path, {**SIM, "trading_pair": "BTC-USDT", **body})
     assert status == 400
@@ -138,7 +138,7 @@ async def test_candle_requests_beyond_the_limit_are_told_the_limit(
 
 
 async def test_a_request_at_the_limit_is_answered(api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from hbdesk.sim import market
+    from hbdesk_plugins.sim import market
 
     monkeypatch.setattr(market, "max_candles", lambda interval: 3000)
     body = {**SIM, "trading_pair": "SOL-USDT", "interval": "1h"}

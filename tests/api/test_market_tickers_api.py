@@ -87,9 +87,12 @@ async def test_one_exchange_down_is_an_error_beside_the_others(
 
 
 async def test_a_connector_without_tickers_or_unknown_is_a_400(api: Any, desk: Any) -> None:
-    from hbdesk_plugins.connectors.specs import ConnectorSpec
+    from hbdesk_plugins.connectors.public import ConnectorProvider, ConnectorSpec
 
-    desk.kernel.service("connectors").register(ConnectorSpec("quiet_exchange", "spot"))
+    def build(*_args: Any) -> Any:
+        raise AssertionError("tickers need no connector")
+
+    desk.kernel.service("connectors").add(ConnectorProvider(ConnectorSpec("quiet_exchange", "spot"), build))
     status, answer = await tickers(api, connectors="quiet_exchange")
     assert status == 400
     assert answer["detail"] == (

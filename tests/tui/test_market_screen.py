@@ -17,7 +17,7 @@ from hbdesk.runtime import create_desk
 from hbdesk.tui.app import DeskApp
 from hbdesk.tui.widgets.ladder import OrderBookLadder
 from hbdesk.tui.widgets.pair_picker import PairPicker
-from hbdesk_plugins.connectors.specs import ConnectorSpec
+from hbdesk_plugins.connectors.public import ConnectorProvider, ConnectorSpec
 from hbdesk_plugins.market_data.tui import BOOK_PERIOD, MarketScreen
 from tests.helpers import core_settings, wait_for
 from tests.tui.conftest import kernel_running
@@ -219,8 +219,7 @@ async def test_an_unreachable_exchange_is_a_notification_not_a_crash(make_market
     app = make_market_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_market(pilot)
-        app.kernel.service("connectors").register(ConnectorSpec("deadex", "spot"))
-        app.kernel.service("connector_manager").register_factory("deadex", unreachable)
+        app.kernel.service("connectors").add(ConnectorProvider(ConnectorSpec("deadex", "spot"), unreachable))
 
         await pilot.press("p")
         await wait_for(lambda: isinstance(app.screen, PairPicker))

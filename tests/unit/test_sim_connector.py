@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from hbdesk.sim.market import SimMarket
-from hbdesk.sim.venue import SimVenue
+from hbdesk_plugins.sim.market import SimMarket
+from hbdesk_plugins.sim.venue import SimVenue
 from tests.helpers import FROZEN, SteppedClock, wait_for
 from tests.sim_support import (
     added_to_running_clock,
@@ -32,7 +32,7 @@ async def sim(tmp_path: Path) -> AsyncIterator[tuple]:
     from hummingbot.core.event.events import MarketEvent
 
     install_host(tmp_path)
-    from hbdesk.sim.connector import HbdeskSimExchange
+    from hbdesk_plugins.sim.connector import HbdeskSimExchange
 
     clock = SteppedClock()
     venue = SimVenue(SimMarket(31))
@@ -127,7 +127,7 @@ async def test_orders_the_venue_refuses_fail_with_its_reason(sim: tuple) -> None
 
 async def test_the_first_book_asked_of_a_data_connector_comes_without_pacing(tmp_path: Path) -> None:
     install_host(tmp_path)
-    from hbdesk.sim.connector import HbdeskSimExchange
+    from hbdesk_plugins.sim.connector import HbdeskSimExchange
 
     venue = SimVenue(SimMarket(31))
     connector = HbdeskSimExchange(venue, "master_account", trading_required=False, clock=SteppedClock())
@@ -141,7 +141,7 @@ async def test_the_first_book_asked_of_a_data_connector_comes_without_pacing(tmp
 
 async def test_a_pair_asked_while_the_first_books_are_made_is_tracked_once(tmp_path: Path) -> None:
     install_host(tmp_path)
-    from hbdesk.sim.connector import HbdeskSimExchange
+    from hbdesk_plugins.sim.connector import HbdeskSimExchange
 
     async with destroyed_tasks() as destroyed:
         venue = SimVenue(SimMarket(31))

@@ -11,10 +11,10 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from hbdesk.sim import market as market_module
-from hbdesk.sim.market import INTERVALS, Candle, SimMarket, UnknownPair
-from hbdesk.sim.noise import normal, stream_key
-from hbdesk.sim.path import PricePath
+from hbdesk_plugins.sim import market as market_module
+from hbdesk_plugins.sim.market import INTERVALS, Candle, SimMarket, UnknownPair
+from hbdesk_plugins.sim.noise import normal, stream_key
+from hbdesk_plugins.sim.path import PricePath
 
 NOW = 1_763_700_000.5  # a fixed clock
 DAY = 86_400
@@ -198,7 +198,7 @@ def test_unknown_pairs_are_refused() -> None:
 
 
 def test_one_price_and_many_prices_agree() -> None:
-    from hbdesk.sim.path import PricePath
+    from hbdesk_plugins.sim.path import PricePath
 
     path = PricePath(9, "BTC-USDT", 65000.0)
     times = np.array([NOW + k * 0.37 for k in range(200)] + [NOW - 86400 * 30])

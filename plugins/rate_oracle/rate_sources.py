@@ -1,6 +1,7 @@
 """Hummingbot's rate sources (binance, kucoin, coin_gecko, ...): their names and their prices.
 
-Both the rate oracle and the tickers of a real exchange read prices through them. hummingbot is
+The rate oracle reads prices through them, and lends them to market data for the tickers of a
+real exchange (``RateOracleService.source_prices``). hummingbot is
 imported in a worker thread the first time (it takes a second or so), and every fetch is bounded
 by the connectors' timeout, so an exchange that cannot be reached is a 503 naming it, never a hang.
 """
@@ -11,7 +12,8 @@ import asyncio
 import logging
 from typing import Any
 
-from hbdesk.kernel.errors import InvalidInput, Unavailable
+from hbdesk.sdk import InvalidInput, Kernel, Unavailable
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +35,17 @@ async def source_classes() -> dict[str, Any]:
         return {}
 
 
-def exchange_timeout(kernel: Any) -> float:
-    """The seconds any exchange gets to answer: the connector manager's, so one setting rules all."""
-    if kernel.has_service("connector_manager"):
-        return float(kernel.service("connector_manager").timeout)
-    return DEFAULT_TIMEOUT
+def exchange_timeout(kernel: Kernel) -> float:
+    """The seconds any exchange gets to answer: the connector manager's (declared optional), so
+    one setting rules all."""
+    manager = kernel.optional_service(CONNECTOR_MANAGER)
+    return float(manager.timeout) if manager is not None else DEFAULT_TIMEOUT
 
 
 class RateSources:
     """One instance per hummingbot source, kept: the sources cache their own answers."""
 
-    def __init__(self, kernel: Any) -> None:
+    def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
         self._instances: dict[str, Any] = {}
         self._classes: dict[str, Any] = {}
