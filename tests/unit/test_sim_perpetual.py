@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from hbdesk.sim.market import SimMarket
-from hbdesk.sim.perpetual import MAINTENANCE_MARGIN, SimPerpVenue
-from hbdesk.sim.venue import VenueError
+from hbdesk_plugins.sim.market import SimMarket
+from hbdesk_plugins.sim.perpetual import MAINTENANCE_MARGIN, SimPerpVenue
+from hbdesk_plugins.sim.venue import VenueError
 
 D = Decimal
 T0 = 1_763_700_000.0

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from hbdesk.sim.market import SimMarket
-from hbdesk.sim.perpetual import SimPerpVenue
+from hbdesk_plugins.sim.market import SimMarket
+from hbdesk_plugins.sim.perpetual import SimPerpVenue
 from tests.helpers import FROZEN, SteppedClock, wait_for
 from tests.sim_support import (
     added_to_running_clock,
@@ -30,7 +30,7 @@ async def perp(tmp_path: Path) -> AsyncIterator[tuple]:
     from hummingbot.core.event.events import AccountEvent, MarketEvent
 
     install_host(tmp_path)
-    from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+    from hbdesk_plugins.sim.perpetual_connector import HbdeskSimPerpetualDerivative
 
     clock = SteppedClock()
     venue = SimPerpVenue(SimMarket(31), funding_interval=3600)
@@ -122,7 +122,7 @@ async def test_funding_payments_reach_hummingbot_as_events(perp: tuple) -> None:
 
 def data_connector(venue: SimPerpVenue) -> Any:
     """The perpetual as the desk's market data asks for it: every pair, no account."""
-    from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+    from hbdesk_plugins.sim.perpetual_connector import HbdeskSimPerpetualDerivative
 
     return HbdeskSimPerpetualDerivative(venue, "master_account", trading_required=False, clock=SteppedClock())
 
@@ -141,7 +141,7 @@ async def test_the_first_book_and_funding_come_without_pacing(tmp_path: Path) ->
 
 async def test_a_trading_perpetual_started_and_stopped_leaves_no_task_pending(tmp_path: Path) -> None:
     install_host(tmp_path)
-    from hbdesk.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+    from hbdesk_plugins.sim.perpetual_connector import HbdeskSimPerpetualDerivative
 
     async with destroyed_tasks() as destroyed:
         venue = SimPerpVenue(SimMarket(31), funding_interval=3600)

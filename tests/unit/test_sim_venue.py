@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from hbdesk.sim.market import SimMarket
-from hbdesk.sim.venue import SimVenue, VenueError
+from hbdesk_plugins.sim.market import SimMarket
+from hbdesk_plugins.sim.venue import SimVenue, VenueError
 
 NOW = 1_763_700_000.0
 D = Decimal
