@@ -135,10 +135,10 @@ async def get_funding_info(call: Call) -> FundingInfoResponse:
 
 
 @routes.post("/market-data/order-book", body=OrderBookRequest, response=OrderBookResponse, errors=ERRORS)
-async def get_order_book(call: Call) -> OrderBookResponse:
+async def get_order_book(call: Call) -> Encoded:
     """The top ``depth`` levels of each side."""
     body: OrderBookRequest = call.body
-    return await service(call).order_book(body.connector_name, body.trading_pair, body.depth)
+    return Encoded(await service(call).order_book_json(body.connector_name, body.trading_pair, body.depth))
 
 
 def _query_route(path: str, model: type[BaseModel], kind: str, field: str) -> None:

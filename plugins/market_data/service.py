@@ -62,6 +62,7 @@ class MarketDataService:
         self._watches: dict[tuple[str, str], BookWatch] = {}
         self._levels_json: dict[tuple[str, str, int], tuple[Any, str]] = {}
         self._book_levels: dict[tuple[str, str], tuple[Any, int, list[Any], list[Any]]] = {}
+        self._book_json: dict[tuple[str, str, int], tuple[Any, bytes]] = {}
 
     async def start(self) -> None:
         self.kernel.spawn(self._sweep(), name="market data sweep")
@@ -124,6 +125,26 @@ class MarketDataService:
         )
         self._levels_json[(name, pair, depth)] = (version, text)
         return text
+
+    async def order_book_json(self, name: str, pair: str, depth: int) -> bytes:
+        """``order_book`` as the JSON the REST route answers: the levels encoded once per change
+        of the book and depth, only the time added per request (a book is read far more often
+        than it moves)."""
+        book = await self.book(name, pair)
+        version = (book.snapshot_uid, book.last_diff_uid)
+        cached = self._book_json.get((name, pair, depth))
+        if cached is None or cached[0] != version:
+            bids, asks = self._levels(name, pair, book, depth)
+            levels = json.dumps(
+                {
+                    "trading_pair": pair,
+                    "bids": [{"price": level.price, "amount": level.amount} for level in bids],
+                    "asks": [{"price": level.price, "amount": level.amount} for level in asks],
+                },
+                separators=(",", ":"),
+            ).encode()
+            cached = self._book_json[(name, pair, depth)] = (version, levels[:-1])
+        return b'%s,"timestamp":%s}' % (cached[1], repr(float(self.kernel.clock())).encode())
 
     async def order_book(self, name: str, pair: str, depth: int) -> OrderBookResponse:
         book = await self.book(name, pair)

@@ -10,10 +10,10 @@ from typing import Any
 from aiohttp import WSCloseCode, hdrs, web
 
 from hbdesk.sdk import VERSION, Desk, Route, WebSocketRoute, owned, settle_heap
-from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, auth_middleware
+from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, auth_check
 from hbdesk_plugins.rest_api.binding import make_handler
 from hbdesk_plugins.rest_api.docs import add_docs
-from hbdesk_plugins.rest_api.errors import error_middleware
+from hbdesk_plugins.rest_api.errors import front_door
 from hbdesk_plugins.rest_api.openapi import build_openapi
 from hbdesk_plugins.rest_api.settings import RestApiSettings
 from hbdesk_plugins.rest_api.websockets import make_websocket_handler
@@ -59,7 +59,7 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
     settings: RestApiSettings = desk.kernel.settings.section("rest_api")
     core = desk.kernel.settings.core
     app = web.Application(
-        middlewares=[error_middleware, auth_middleware(core, allow_preflight=bool(settings.cors_origins))],
+        middlewares=[front_door(auth_check(core, allow_preflight=bool(settings.cors_origins)))],
         client_max_size=settings.max_body_bytes,
     )
     app[DESK] = desk

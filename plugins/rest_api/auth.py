@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from aiohttp import BasicAuth, encode_basic_auth, hdrs, web
 
@@ -34,35 +34,34 @@ def unauthorized() -> web.Response:
     return json_error(401, "Incorrect username or password", {"WWW-Authenticate": "Basic"})
 
 
-def auth_middleware(
-    settings: CoreSettings, allow_preflight: bool = False
-) -> Callable[..., Awaitable[web.StreamResponse]]:
+Refusal = Callable[[web.Request], web.Response | None]
+
+
+def auth_check(settings: CoreSettings, allow_preflight: bool = False) -> Refusal:
+    """``check(request)``: None when the request may go on (``request["user"]`` set), else the 401."""
     # The exact header a client sends for the right credentials: most requests match it whole.
     expected = encode_basic_auth(settings.username, settings.password.get_secret_value()).encode()
 
-    @web.middleware
-    async def middleware(
-        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> web.StreamResponse:
-        if settings.debug_mode or _is_public(request, handler):
-            return await handler(request)
+    def check(request: web.Request) -> web.Response | None:
+        if settings.debug_mode or _is_public(request):
+            return None
         if allow_preflight and request.method == hdrs.METH_OPTIONS:
-            return await handler(request)
+            return None
         header = request.headers.get(hdrs.AUTHORIZATION)
         # Bytes that are not UTF-8 reach us as surrogates: encode them too, never raise.
         if header is not None and hmac.compare_digest(header.encode(errors="surrogatepass"), expected):
             request["user"] = settings.username
-            return await handler(request)
+            return None
         given = basic_credentials(header)
         if given is None or not credentials_match(settings, *given):
             return unauthorized()
         request["user"] = given[0]
-        return await handler(request)
+        return None
 
-    return middleware
+    return check
 
 
-def _is_public(request: web.Request, handler: object) -> bool:
+def _is_public(request: web.Request) -> bool:
     route = request.match_info.route
     if getattr(route.handler, PUBLIC_KEY, False):
         return True

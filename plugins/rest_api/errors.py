@@ -63,21 +63,30 @@ def status_for(exc: HbdeskError) -> int:
     return 400
 
 
-@web.middleware
-async def error_middleware(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    try:
-        return await handler(request)
-    except RequestInvalid as exc:
-        return json_error(422, exc.errors)
-    except HbdeskError as exc:
-        return json_error(status_for(exc), exc.detail)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        headers = {k: v for k, v in exc.headers.items() if k.lower() in ("allow", "www-authenticate")}
-        return json_error(exc.status, exc.reason, headers)
-    except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return json_error(500, "Internal server error")
+def front_door(refuse: Callable[[web.Request], web.Response | None]) -> Any:
+    """The one middleware: who may ask (``refuse`` answers 401s), then every failure as a JSON
+    ``{"detail": ...}`` with its status. One layer, not two: it runs on every request."""
+
+    @web.middleware
+    async def middleware(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        try:
+            refusal = refuse(request)
+            if refusal is not None:
+                return refusal
+            return await handler(request)
+        except RequestInvalid as exc:
+            return json_error(422, exc.errors)
+        except HbdeskError as exc:
+            return json_error(status_for(exc), exc.detail)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            headers = {k: v for k, v in exc.headers.items() if k.lower() in ("allow", "www-authenticate")}
+            return json_error(exc.status, exc.reason, headers)
+        except Exception:
+            log.exception("unhandled error on %s %s", request.method, request.path)
+            return json_error(500, "Internal server error")
+
+    return middleware

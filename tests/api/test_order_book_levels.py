@@ -53,3 +53,20 @@ async def test_when_the_market_moves_the_next_read_shows_the_new_book(
 
     await wait_for(fresh, timeout=5)  # the feed sends its next snapshot within a quarter second
     assert (await book(api, 10))["bids"] != first["bids"]
+
+
+async def test_the_encoded_answer_is_the_models_answer(api: Any, desk: Any, clock: SteppedClock) -> None:
+    """The route answers bytes encoded once per change; they must say what the model says."""
+    import json
+
+    from hbdesk_plugins.market_data.models import OrderBookResponse
+
+    served = await book(api, 7)
+    again = await book(api, 7)  # from the kept encoding
+    service = desk.kernel.service("market_data")
+    model = await service.order_book("hbdesk_sim", "SOL-USDT", 7)
+    expected = json.loads(OrderBookResponse.model_validate(model.model_dump()).model_dump_json())
+    assert served == expected == again
+    clock.now += 1.5
+    moved = await book(api, 7)
+    assert moved["timestamp"] == clock.now and moved != served
