@@ -1,21 +1,16 @@
-"""The desk's built-in themes (a dark and a light) and its stylesheet.
+"""The desk's built-in themes, a dark and a light, registered like any plugin's.
 
-Installed as ``hbdesk_themes`` and registered like any plugin. The stylesheet names colours
-only through theme variables, so every theme, built-in or third-party, styles every screen.
+The desk's stylesheet (``hbdesk/tui/desk.tcss``) names colours only through theme variables, so
+every theme, built-in or third-party, styles every screen.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from hbdesk.hookspecs import hookimpl
-
-STYLESHEET = Path(__file__).with_name("desk.tcss")
+from hbdesk.sdk import RegisterTheme, hookimpl
 
 
 @hookimpl
-def register_themes(register: Any) -> None:
+def register_themes(register: RegisterTheme) -> None:
     from hbdesk_themes.palettes import DARK, LIGHT
 
     register(DARK)

@@ -1,12 +1,30 @@
-"""What plugins contribute to the desk: screens, palette commands and themes."""
+"""What plugins contribute to the desk: screens, palette commands and themes.
+
+A screen's ``key`` is the letter typed after the leader key (``g a`` opens accounts). Plugins
+written when screens were switched by digits still pass one: the screen keeps that digit as a
+direct shortcut and gets a letter taken from its title. A screen whose mode or key another plugin
+already holds is not allowed to crash the desk: the earlier plugin keeps it, the later one is
+refused it, and the refusal is logged and kept in ``Contributions.problems`` for the caller.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import logging
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
-from hbdesk.plugins import call_each
+from hbdesk.plugins import LoadedPlugins, call_each
+
+log = logging.getLogger(__name__)
+
+LEADER = "g"  # then a screen's letter: "g a" opens accounts
+SCREEN_LIST_KEY = "ctrl+o"  # every screen, filtered as you type
+CORE = "hbdesk"  # the owner of the screens the desk itself brings (home)
+LETTERS = frozenset(string.ascii_lowercase)
+DIGITS = frozenset(string.digits)
 
 
 def screen_action(app: Any, mode: str, action: str) -> Callable[[], None]:
@@ -25,7 +43,13 @@ class ScreenSpec:
     mode: str
     factory: Callable[[], Any]
     title: str
-    key: str | None = None
+    key: str | None = None  # the letter after the leader key
+    digit: str | None = None  # a direct shortcut, kept for plugins that still declare one
+
+    @property
+    def keys(self) -> str:
+        """The keys that open it, as the desk shows them: "g a", or "" for a screen without a letter."""
+        return f"{LEADER} {self.key}" if self.key else ""
 
 
 @dataclass(frozen=True)
@@ -41,42 +65,155 @@ class Contributions:
     screens: list[ScreenSpec] = field(default_factory=list)
     commands: list[CommandSpec] = field(default_factory=list)
     themes: list[Any] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (plugin, what was refused)
+    clashes: list[tuple[str, str]] = field(default_factory=list)  # (plugin, mode it cannot have)
 
 
-def collect(manager: Any, app: Any) -> Contributions:
+Registration = tuple[str, tuple[Any, ...], dict[str, Any]]  # (plugin, args, keyword args)
+
+
+class ScreenTable:
+    """Screens by mode, with the letters and digits they hold; the first to claim one keeps it."""
+
+    def __init__(self, found: Contributions) -> None:
+        self.found = found
+        self.by_mode: dict[str, ScreenSpec] = {}
+        self.by_key: dict[str, ScreenSpec] = {}
+        self.by_digit: dict[str, ScreenSpec] = {}
+
+    def refuse(self, owner: str, reason: str) -> None:
+        log.warning("plugin %s: %s", owner, reason)
+        self.found.problems.append((owner, reason))
+
+    def add(self, spec: ScreenSpec, key: str | None) -> None:
+        if not spec.mode or spec.mode == "_default":  # "_default" is Textual's own
+            self.refuse(spec.owner, f"screen mode {spec.mode!r} is not a valid name: the screen is refused")
+            return
+        if holder := self.by_mode.get(spec.mode):
+            reason = f"screen {spec.mode!r} is already registered by plugin {holder.owner!r}"
+            self.refuse(spec.owner, f"{reason}: this registration is refused")
+            self.found.clashes.append((spec.owner, reason))
+            return
+        self.hold(self._with_key(spec, key))
+
+    def hold(self, spec: ScreenSpec) -> None:
+        """Take the screen with the key and digit it carries (the desk's own screens come this way)."""
+        self.by_mode[spec.mode] = spec
+        if spec.key:
+            self.by_key[spec.key] = spec
+        if spec.digit:
+            self.by_digit[spec.digit] = spec
+        self.found.screens.append(spec)
+
+    def _with_key(self, spec: ScreenSpec, key: str | None) -> ScreenSpec:
+        if key is None or key == "":
+            return spec
+        if key in DIGITS:
+            if holder := self.by_digit.get(key):
+                self._refuse_key(spec, key, holder)
+                return spec
+            return replace(spec, key=self._free_letter(spec), digit=key)
+        if key not in LETTERS:
+            self.refuse(spec.owner, f"key {key!r} of screen {spec.mode!r} is not a letter: it gets no key")
+            return spec
+        if holder := self.by_key.get(key):
+            self._refuse_key(spec, key, holder)
+            return spec
+        return replace(spec, key=key)
+
+    def _refuse_key(self, spec: ScreenSpec, key: str, holder: ScreenSpec) -> None:
+        self.refuse(
+            spec.owner,
+            f"key {key!r} of screen {spec.mode!r} is already bound to screen {holder.mode!r} of plugin "
+            f"{holder.owner!r}: {spec.mode!r} gets no key (the screen list and the palette still open it)",
+        )
+
+    def _free_letter(self, spec: ScreenSpec) -> str | None:
+        """The first letter of the title (then of the mode) nobody holds yet."""
+        for letter in (spec.title + spec.mode).lower():
+            if letter in LETTERS and letter not in self.by_key:
+                return letter
+        return None
+
+
+def collect(
+    manager: Any, app: Any, core: Sequence[ScreenSpec] = (), plugins: LoadedPlugins | None = None
+) -> Contributions:
+    """Ask every plugin for its themes, screens and commands; ``core`` screens come first.
+
+    With ``plugins``, a plugin whose hook raises, or whose screen mode another plugin holds, is
+    left out (reported as failed by ``hbdesk plugins``) and none of its screens or commands stay.
+    """
     found = Contributions()
-    modes: dict[str, str] = {}
-    keys: dict[str, str] = {}
-
-    def screen_registrar(owner: str) -> Callable[..., None]:
-        def register(
-            mode: str, factory: Callable[[], Any], title: str | None = None, key: str | None = None
-        ) -> None:
-            if mode in modes:
-                raise ValueError(
-                    f"screen {mode!r} of plugin {owner!r} is already registered by {modes[mode]!r}"
-                )
-            if key and key in keys:
-                raise ValueError(f"key {key!r} of plugin {owner!r} is already bound by screen {keys[key]!r}")
-            modes[mode] = owner
-            if key:
-                keys[key] = mode
-            found.screens.append(ScreenSpec(owner, mode, factory, title or mode.title(), key))
-
-        return register
-
-    def command_registrar(owner: str) -> Callable[..., None]:
-        def register(title: str, callback: Callable[[], Any], help: str = "") -> None:
-            found.commands.append(CommandSpec(owner, title, callback, help))
-
-        return register
-
-    def theme_registrar(_owner: str) -> Callable[[Any], None]:
-        return found.themes.append
-
-    call_each(manager, "register_themes", registrar=theme_registrar)
-    call_each(manager, "register_screens", registrar=screen_registrar, app=app)
-    call_each(manager, "register_commands", registrar=command_registrar, app=app)
-    # Screens with a key in key order (the footer reads 1, 2, 3 ...), the others after them.
-    found.screens.sort(key=lambda spec: (spec.key is None, spec.key or ""))
+    table = ScreenTable(found)
+    for spec in core:
+        table.hold(spec)
+    gather = partial(_gathered, plugins=plugins)
+    for owner, args, kwargs in gather(manager, "register_themes"):
+        _apply(table, "register_themes", owner, found.themes.append, args, kwargs)
+    for owner, args, kwargs in gather(manager, "register_screens", app=app):
+        register_screen = partial(_register_screen, table, owner)
+        _apply(table, "register_screens", owner, register_screen, args, kwargs)
+    for owner, args, kwargs in gather(manager, "register_commands", app=app):
+        register_command = partial(_register_command, found, owner)
+        _apply(table, "register_commands", owner, register_command, args, kwargs)
+    if plugins is not None:
+        for owner, reason in found.clashes:
+            plugins.fail(owner, reason)
+        failed = {info.name for info in plugins.failures}
+        found.screens = [spec for spec in found.screens if spec.owner not in failed]
+        found.commands = [command for command in found.commands if command.owner not in failed]
+    # The desk's own screens first, then by letter, then those without one in registration order.
+    found.screens.sort(key=lambda spec: (spec.owner != CORE, spec.key is None, spec.key or ""))
     return found
+
+
+def _apply(
+    table: ScreenTable,
+    hook_name: str,
+    owner: str,
+    register: Callable[..., None],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> None:
+    # Registrations are applied after the hook returned, so a call with the wrong arguments
+    # can only be reported here, as the plugin's problem.
+    try:
+        register(*args, **kwargs)
+    except TypeError as exc:
+        table.refuse(owner, f"{hook_name}: {exc}")
+
+
+def _register_screen(
+    table: ScreenTable,
+    owner: str,
+    mode: str,
+    factory: Callable[[], Any],
+    title: str | None = None,
+    key: str | None = None,
+) -> None:
+    table.add(ScreenSpec(owner, mode, factory, title or mode.title()), key)
+
+
+def _register_command(
+    found: Contributions, owner: str, title: str, callback: Callable[[], Any], help: str = ""
+) -> None:
+    found.commands.append(CommandSpec(owner, title, callback, help))
+
+
+def _gathered(
+    manager: Any, hook_name: str, plugins: LoadedPlugins | None = None, **kwargs: Any
+) -> list[Registration]:
+    """What each plugin registered through one hook, in plugin load order.
+
+    pluggy calls the last registered plugin first; a clash must go to the plugin loaded first
+    (the built-ins), whatever order the hook ran in.
+    """
+    registered: list[Registration] = []
+
+    def registrar(owner: str) -> Callable[..., None]:
+        return lambda *args, **kw: registered.append((owner, args, kw))
+
+    call_each(manager, hook_name, registrar=registrar, plugins=plugins, **kwargs)
+    order = {name: index for index, (name, _plugin) in enumerate(manager.list_name_plugin())}
+    return sorted(registered, key=lambda entry: order.get(entry[0], len(order)))

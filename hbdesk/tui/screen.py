@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from hbdesk.kernel.events import Event, Subscription
+from hbdesk.tui.contributions import LEADER
 from hbdesk.tui.status import DeskHeader
+
+if TYPE_CHECKING:
+    from hbdesk.kernel.events import Event, Subscription
 
 
 class DeskScreen(Screen[None]):
     """Subclasses yield their widgets from ``compose_body``."""
+
+    # A screen's bindings come before the app's in the footer: declared here, the way to every
+    # other screen stays in sight at 80 columns, however many keys the screen itself shows.
+    BINDINGS = [Binding(LEADER, "app.go_to", "Go to")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +49,14 @@ async def seed_accounts(app: DeskApp) -> None:
 async def table_rows(app: DeskApp, selector: str) -> list[tuple[Any, ...]]:
     table = app.screen.query_one(selector)
     return [tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+def install_source_plugin(site: Path, module: str, entry_name: str, source: str) -> None:
+    """A plugin written in the test, installed as pip would (a module and its dist-info on the
+    path of the ``plugin_site`` fixture); name the module ``hbdesk_example_*_plugin`` so the
+    fixture forgets it afterwards."""
+    (site / f"{module}.py").write_text(textwrap.dedent(source))
+    dist = site / f"{module}-0.1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 0.1.0\n")
+    (dist / "entry_points.txt").write_text(f"[hbdesk.plugins]\n{entry_name} = {module}\n")
