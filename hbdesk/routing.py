@@ -80,7 +80,7 @@ class Socket(Protocol):
 @dataclass(frozen=True)
 class WebSocketRoute:
     path: str
-    handler: Callable[[Any, Socket], Awaitable[None]]  # (kernel, socket)
+    handler: Callable[[Kernel, Socket], Awaitable[None]]
     summary: str = ""
     owner: str = ""
 

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from hummingbot_api_client import HummingbotAPIClient
 
 from hbdesk.runtime import Desk, create_desk
 from hbdesk.settings import CoreSettings
-from tests.helpers import FROZEN, ScriptedExchange, core_settings, fake_specs
+from tests.helpers import FROZEN, PASSWORD, ScriptedExchange, core_settings, fake_specs
+
+if TYPE_CHECKING:
+    from tests.server import Served
 
 pytest_plugins = ["tests.postgres", "tests.plugin_install", "tests.server"]
 
@@ -34,11 +39,12 @@ def exchange() -> ScriptedExchange:
     return ScriptedExchange()
 
 
-@pytest.fixture(autouse=True)
-def _fake_catalog(
+@pytest.fixture
+def scripted_catalog(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, exchange: ScriptedExchange
 ) -> None:
-    """The connector catalog answers with a few scripted connectors, unless a test asks for hummingbot's."""
+    """The connector catalog answers with a few scripted connectors, unless a test asks for
+    hummingbot's (``hummingbot_catalog``). A domain whose tests need it asks for it in its conftest."""
     if request.node.get_closest_marker("hummingbot_catalog"):
         return
     from hbdesk_plugins.connectors import hummingbot_specs
@@ -70,3 +76,39 @@ async def running_desk(desk: Desk) -> AsyncIterator[Desk]:
     await desk.start()
     yield desk
     await desk.stop()
+
+
+@pytest.fixture
+async def api(desk: Desk, aiohttp_client: Any) -> Any:
+    """A test client of the REST app; the app starts and stops the desk."""
+    from hbdesk_plugins.rest_api.app import create_app
+
+    return await aiohttp_client(create_app(desk))
+
+
+@pytest.fixture
+def binance(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """hummingbot's binance rate source, answering what the test scripts instead of the internet."""
+    from tests.rates_support import script_binance
+
+    return script_binance(monkeypatch)
+
+
+@pytest.fixture
+async def client(served: Served) -> AsyncIterator[HummingbotAPIClient]:
+    """The Hummingbot API's own Python client, logged in to the module's real server."""
+    async with HummingbotAPIClient(served.url, "admin", PASSWORD) as api:
+        yield api
+
+
+@pytest.fixture
+def make_app(tmp_path: Path):
+    from hbdesk.tui.app import DeskApp
+
+    def make(theme: str | None = None, data_dir: Path | None = None) -> DeskApp:
+        desk = create_desk(core_settings(data_dir or tmp_path / "desk"))
+        if theme:
+            desk.kernel.preferences.set("theme", theme)
+        return DeskApp(desk)
+
+    return make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from hbdesk_plugins.connectors.specs import ConnectorSpec, CredentialField, Verd
 
 PASSWORD = "s3cret-pass"
 CONFIG_PASSWORD = "config-pass"
+AUTH = {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode()}
 
 
 def core_settings(data_dir: Path, **overrides: Any) -> CoreSettings:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -11,6 +13,9 @@ from hbdesk.tui.columns import in_columns, key_entry
 from hbdesk.tui.contributions import SCREEN_LIST_KEY
 from hbdesk.tui.screen import DeskScreen
 
+if TYPE_CHECKING:
+    from hbdesk.tui.app import DeskApp
+
 ROWS = 12  # screens to a column: with the lines below they fill 80x24, more go to a second column
 COLUMN = 36
 TITLE_WIDTH = 20  # digit shortcuts line up after titles up to this long
@@ -18,7 +23,7 @@ TITLE_WIDTH = 20  # digit shortcuts line up after titles up to this long
 
 class HomeScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
-        specs = self.app.contributions.screens  # type: ignore[attr-defined]
+        specs = cast("DeskApp", self.app).contributions.screens
         widest = min(TITLE_WIDTH, max((len(spec.title) for spec in specs), default=0))
         screens = [
             key_entry(spec.keys.ljust(3), spec.title, f"or {spec.digit}" if spec.digit else "", widest)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +15,8 @@ from hbdesk.tui.status import DeskHeader
 
 if TYPE_CHECKING:
     from hbdesk.kernel.events import Event, Subscription
+    from hbdesk.kernel.kernel import Kernel
+    from hbdesk.tui.app import DeskApp
 
 
 class DeskScreen(Screen[None]):
@@ -38,8 +40,8 @@ class DeskScreen(Screen[None]):
         self._subscriptions.clear()
 
     @property
-    def kernel(self) -> Any:
-        return self.app.desk.kernel  # type: ignore[attr-defined]
+    def kernel(self) -> Kernel:
+        return cast("DeskApp", self.app).desk.kernel
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.kernel)

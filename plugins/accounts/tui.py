@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import create_model
+from pydantic import BaseModel
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -25,6 +25,16 @@ from hbdesk.sdk import (
 from hbdesk_plugins.accounts.models import CredentialState, CredentialStatus, NewAccount
 from hbdesk_plugins.accounts.public import ACCOUNTS, AccountsChanged
 from hbdesk_plugins.connectors.public import CONNECTORS
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel
+    from hbdesk_plugins.accounts.service import AccountsService
+
+
+class ConnectorChoice(BaseModel):
+    """The first step of adding a credential: the connector, whose spec says what comes next."""
+
+    connector_name: str
 
 
 class AccountsScreen(DeskScreen):
@@ -61,10 +71,11 @@ class AccountsScreen(DeskScreen):
         self.reload()
 
     @property
-    def service(self) -> Any:
-        if self.kernel.state is not KernelState.RUNNING or self.kernel.optional_service(ACCOUNTS) is None:
+    def service(self) -> AccountsService | None:
+        kernel: Kernel = self.kernel  # typed here: DeskScreen.kernel is typed Any
+        if kernel.state is not KernelState.RUNNING or kernel.optional_service(ACCOUNTS) is None:
             return None
-        return self.kernel.service(ACCOUNTS)
+        return kernel.service(ACCOUNTS)
 
     @property
     def selected_account(self) -> str | None:
@@ -175,12 +186,11 @@ class AccountsScreen(DeskScreen):
         catalog = self.kernel.service(CONNECTORS)
         if not catalog.loaded:
             self.notify("Loading the connector list…", timeout=3)
-        choice_model = create_model("ConnectorChoice", connector_name=(str, ...))
         choice = await self.app.push_screen_wait(
             FormModal(
                 f"Credentials for {account}: which connector?",
                 [FormField("connector_name", "Connector", suggestions=tuple(await catalog.names()))],
-                choice_model,
+                ConnectorChoice,
                 "Next",
             )
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hbdesk.sdk import RegisterHookspecs, RegisterRoutes, RegisterSettings, hookimpl
 from hbdesk_plugins.accounts.public import ACCOUNTS
@@ -10,6 +10,8 @@ from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel, RegisterService
+    from hbdesk_plugins.connectors.catalog import ConnectorCatalog
+    from hbdesk_plugins.connectors.manager import ConnectorManager
 
 
 @hookimpl
@@ -28,20 +30,22 @@ def register_settings(register: RegisterSettings) -> None:
 
 @hookimpl
 def register_services(kernel: Kernel, register: RegisterService) -> None:
-    def catalog(kernel: Any) -> Any:
+    def catalog(kernel: Kernel) -> ConnectorCatalog:
         from hbdesk_plugins.connectors.catalog import ConnectorCatalog
         from hbdesk_plugins.connectors.hummingbot_specs import load_specs
+        from hbdesk_plugins.connectors.settings import ConnectorsSettings
 
-        settings = kernel.settings.section("connectors")
+        settings = kernel.settings.section("connectors", ConnectorsSettings)
         data_dir = kernel.settings.core.data_dir
         return ConnectorCatalog(
             kernel, lambda: load_specs(data_dir), settings.timeout, settings.catalog_timeout
         )
 
-    def manager(kernel: Any) -> Any:
+    def manager(kernel: Kernel) -> ConnectorManager:
         from hbdesk_plugins.connectors.manager import ConnectorManager
+        from hbdesk_plugins.connectors.settings import ConnectorsSettings
 
-        return ConnectorManager(kernel, kernel.settings.section("connectors").timeout)
+        return ConnectorManager(kernel, kernel.settings.section("connectors", ConnectorsSettings).timeout)
 
     register(CONNECTORS, catalog)
     # Accounts hold the credentials of trading connectors; data connectors need none.

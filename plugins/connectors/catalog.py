@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hbdesk.sdk import InvalidInput, Unavailable, excerpt, settle_heap
 from hbdesk_plugins.connectors.providers import ConnectorProvider, MarketSource
 from hbdesk_plugins.connectors.specs import ConnectorSpec, Verdict, Verification
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +25,9 @@ SpecLoader = Callable[[], list[ConnectorSpec]]
 
 
 class ConnectorCatalog:
-    def __init__(self, kernel: Any, loader: SpecLoader | None, timeout: float, load_timeout: float) -> None:
+    def __init__(
+        self, kernel: Kernel, loader: SpecLoader | None, timeout: float, load_timeout: float
+    ) -> None:
         self.kernel = kernel
         self.loader = loader
         self.timeout = timeout

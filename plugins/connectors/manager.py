@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hbdesk.sdk import Unavailable, settle_heap, until
 from hbdesk_plugins.accounts.public import ACCOUNTS
 from hbdesk_plugins.connectors.public import CONNECTORS
 
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel
+
 log = logging.getLogger(__name__)
 
 
 class ConnectorManager:
-    def __init__(self, kernel: Any, timeout: float, tick_size: float = 1.0) -> None:
+    def __init__(self, kernel: Kernel, timeout: float, tick_size: float = 1.0) -> None:
         self.kernel = kernel
         self.timeout = timeout
         self.tick_size = tick_size

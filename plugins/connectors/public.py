@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from hbdesk.sdk import ServiceKey
 
 if TYPE_CHECKING:
-    from hbdesk_plugins.connectors.catalog import ConnectorCatalog
-    from hbdesk_plugins.connectors.manager import ConnectorManager
+    from hbdesk_plugins.connectors.catalog import ConnectorCatalog as ConnectorCatalog
+    from hbdesk_plugins.connectors.manager import ConnectorManager as ConnectorManager
     from hbdesk_plugins.connectors.providers import ConnectorFactory as ConnectorFactory
     from hbdesk_plugins.connectors.providers import ConnectorProvider as ConnectorProvider
     from hbdesk_plugins.connectors.providers import MarketSource as MarketSource
@@ -28,6 +28,8 @@ CONNECTORS: ServiceKey[ConnectorCatalog] = ServiceKey("connectors")
 CONNECTOR_MANAGER: ServiceKey[ConnectorManager] = ServiceKey("connector_manager")
 
 _LAZY = {
+    "ConnectorCatalog": "catalog",
+    "ConnectorManager": "manager",
     "ConnectorSpec": "specs",
     "CredentialField": "specs",
     "Verdict": "specs",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hbdesk.sdk import RegisterSettings, hookimpl
 from hbdesk_plugins.gateway.public import GATEWAY
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel, RegisterService
+    from hbdesk_plugins.gateway.client import GatewayClient
 
 
 @hookimpl
@@ -20,7 +21,7 @@ def register_settings(register: RegisterSettings) -> None:
 
 @hookimpl
 def register_services(kernel: Kernel, register: RegisterService) -> None:
-    def client(kernel: Any) -> Any:
+    def client(kernel: Kernel) -> GatewayClient:
         from hbdesk_plugins.gateway.client import GatewayClient
         from hbdesk_plugins.gateway.settings import GatewaySettings
 

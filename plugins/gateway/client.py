@@ -5,7 +5,7 @@ Gateway holds the wallets itself; hbdesk forwards to it and never keeps a privat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 
@@ -58,10 +58,11 @@ class GatewayClient:
             result.append({**group, "default_address": default or ""})
         return result
 
-    async def add_wallet(self, chain: str, private_key: str, set_default: bool) -> Any:
-        return await self.request(
+    async def add_wallet(self, chain: str, private_key: str, set_default: bool) -> dict[str, Any]:
+        answer = await self.request(
             "POST", "wallet/add", json={"chain": chain, "privateKey": private_key, "setDefault": set_default}
         )
+        return cast(dict[str, Any], answer)  # Gateway answers with the wallet, a JSON object
 
     async def set_default_wallet(self, chain: str, address: str) -> Any:
         return await self.request("POST", "wallet/setDefault", json={"chain": chain, "address": address})

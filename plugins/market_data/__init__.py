@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterScreen, RegisterSettings, hookimpl
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
@@ -10,7 +10,12 @@ from hbdesk_plugins.market_data.public import MARKET_DATA, MARKET_TICKERS
 from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hbdesk.sdk import DeskApp, Kernel, RegisterService
+    from hbdesk_plugins.market_data.service import MarketDataService
+    from hbdesk_plugins.market_data.tickers import TickerPool
+    from hbdesk_plugins.market_data.tui import MarketScreen
 
 
 @hookimpl
@@ -22,12 +27,12 @@ def register_settings(register: RegisterSettings) -> None:
 
 @hookimpl
 def register_services(kernel: Kernel, register: RegisterService) -> None:
-    def market_data(kernel: Any) -> Any:
+    def market_data(kernel: Kernel) -> MarketDataService:
         from hbdesk_plugins.market_data.service import MarketDataService
 
         return MarketDataService(kernel)
 
-    def tickers(kernel: Any) -> Any:
+    def tickers(kernel: Kernel) -> TickerPool:
         from hbdesk_plugins.market_data.tickers import TickerPool
 
         return TickerPool(kernel)
@@ -46,7 +51,7 @@ def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
 
 @hookimpl
 def register_screens(app: DeskApp, register: RegisterScreen) -> None:
-    def screen() -> Any:
+    def screen() -> MarketScreen:
         from hbdesk_plugins.market_data.tui import MarketScreen
 
         return MarketScreen()
@@ -58,7 +63,7 @@ def register_screens(app: DeskApp, register: RegisterScreen) -> None:
 def register_commands(app: DeskApp, register: RegisterCommand) -> None:
     from hbdesk.sdk import screen_action
 
-    def open_and(action: str) -> Any:
+    def open_and(action: str) -> Callable[[], None]:
         return screen_action(app, "market", action)
 
     register("market: Pick a trading pair", open_and("pick_pair"), help="Fuzzy-search a connector and pair")

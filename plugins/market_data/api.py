@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from hbdesk.sdk import Call, Encoded, InvalidInput, RouteTable
+from hbdesk.sdk import Call, Encoded, InvalidInput, RouteTable, Socket
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
 from hbdesk_plugins.market_data.models import (
     AddTradingPairRequest,
@@ -35,11 +35,15 @@ from hbdesk_plugins.market_data.models import (
 )
 from hbdesk_plugins.market_data.public import MARKET_DATA, MARKET_TICKERS
 
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel
+    from hbdesk_plugins.market_data.service import MarketDataService
+
 routes = RouteTable(tags=("Market Data",))
 ERRORS = (400, 503, 504)
 
 
-def service(call: Call) -> Any:
+def service(call: Call) -> MarketDataService:
     return call.kernel.service(MARKET_DATA)
 
 
@@ -233,7 +237,7 @@ async def restart_order_book_tracker(call: Call) -> dict[str, Any]:
 
 
 @routes.websocket("/ws/market-data")
-async def market_data_websocket(kernel: Any, socket: Any) -> None:
+async def market_data_websocket(kernel: Kernel, socket: Socket) -> None:
     """Candles, order books and trades, pushed as they change."""
     from hbdesk_plugins.market_data.stream import market_data_socket
 

@@ -9,7 +9,7 @@ within one look, however many there are, and a book nobody reads is not looked a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 LOOK_INTERVAL = 0.005  # seconds between two looks at a watched book's ids
@@ -33,7 +33,7 @@ class BookWatch:
     def readers(self) -> int:
         return self._readers
 
-    async def changes(self) -> AsyncIterator[tuple[Any, float]]:
+    async def changes(self) -> AsyncGenerator[tuple[Any, float]]:
         """(book, loop time the change was seen): now, then at each change; a slow reader sees
         the latest only."""
         self._readers += 1

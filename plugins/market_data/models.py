@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
-from hbdesk.sdk import ConnectorName, RequestModel, TradingPair
-
-Interval = Literal["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d"]
-
+from hbdesk.sdk import ConnectorName, Interval, RequestModel, TradingPair
 
 # The limit depends on the interval (it bounds one request's work) and is the service's to check.
 CANDLE_LIMIT = "Candles a request may ask for are limited by interval; beyond it, a 400 names the limit."

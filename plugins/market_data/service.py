@@ -12,13 +12,13 @@ import asyncio
 import json
 import logging
 import math
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from itertools import islice
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import TypeAdapter
 
-from hbdesk.sdk import INTERVAL_SECONDS, Candle, InvalidInput, Kernel, Unavailable, excerpt, until
+from hbdesk.sdk import INTERVAL_SECONDS, Candle, Interval, InvalidInput, Kernel, Unavailable, excerpt, until
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS, MarketSource
 from hbdesk_plugins.market_data.book_watch import BookWatch
 from hbdesk_plugins.market_data.models import (
@@ -26,6 +26,10 @@ from hbdesk_plugins.market_data.models import (
     OrderBookQueryResult,
     OrderBookResponse,
 )
+from hbdesk_plugins.market_data.settings import MarketDataSettings
+
+if TYPE_CHECKING:
+    from hbdesk_plugins.connectors.public import ConnectorManager
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ BOOK_QUERIES = {
 class MarketDataService:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
-        self.settings = kernel.settings.section("market_data")
+        self.settings = kernel.settings.section("market_data", MarketDataSettings)
         self._last_read: dict[tuple[str, str, str], float] = {}  # (kind, connector, pair) → time
         self._candle_feeds: dict[tuple[str, str, str], Any] = {}
         # (connector, pair) → (book version, depth, bids, asks)
@@ -73,7 +77,7 @@ class MarketDataService:
         self._candle_feeds.clear()
 
     @property
-    def manager(self) -> Any:
+    def manager(self) -> ConnectorManager:
         return self.kernel.service(CONNECTOR_MANAGER)
 
     def _market(self, name: str) -> MarketSource | None:
@@ -102,7 +106,7 @@ class MarketDataService:
         self._touch("order_book", name, pair)
         return connector.get_order_book(pair)
 
-    def book_changes(self, name: str, pair: str) -> AsyncIterator[tuple[Any, float]]:
+    def book_changes(self, name: str, pair: str) -> AsyncGenerator[tuple[Any, float]]:
         """The book and then each change of it, with the loop time each change was seen."""
         watch = self._watches.get((name, pair))
         if watch is None:
@@ -197,21 +201,21 @@ class MarketDataService:
 
     # -- candles --------------------------------------------------------------------------------
 
-    async def candles(self, name: str, pair: str, interval: str, max_records: int) -> list[Candle]:
+    async def candles(self, name: str, pair: str, interval: Interval, max_records: int) -> list[Candle]:
         """The latest candles, the newest still open (for the desk's chart and the socket)."""
         columns = await self._recent(name, pair, interval, max_records)
         return await asyncio.to_thread(_rows, columns) if isinstance(columns, Mapping) else columns
 
-    async def candles_json(self, name: str, pair: str, interval: str, max_records: int) -> bytes:
+    async def candles_json(self, name: str, pair: str, interval: Interval, max_records: int) -> bytes:
         """``candles`` as the JSON list the REST route answers, encoded off the event loop."""
         return await asyncio.to_thread(_encode, await self._recent(name, pair, interval, max_records))
 
-    async def historical_json(self, name: str, pair: str, interval: str, start: int, end: int) -> bytes:
+    async def historical_json(self, name: str, pair: str, interval: Interval, start: int, end: int) -> bytes:
         """Candles opening within [start, end), as JSON, encoded off the event loop."""
         if end <= start:
             raise InvalidInput("end_time must be after start_time")
         now = self.kernel.clock()
-        span = INTERVAL_SECONDS[interval]  # type: ignore[index]  # the models admit only these
+        span = INTERVAL_SECONDS[interval]
         market = self._market(name)
         # Candles open on multiples of the interval, none after now.
         wanted = max(0, math.ceil(min(end, now) / span) - math.ceil(start / span))
@@ -230,7 +234,7 @@ class MarketDataService:
         return await asyncio.to_thread(_encode, _frame_rows(frame))
 
     async def _recent(
-        self, name: str, pair: str, interval: str, count: int
+        self, name: str, pair: str, interval: Interval, count: int
     ) -> Mapping[str, Any] | list[Candle]:
         market = self._market(name)
         _check_candle_count(count, interval, market)
@@ -248,7 +252,7 @@ class MarketDataService:
         computed = self.kernel.service(CONNECTORS).market_connectors()
         return sorted({*computed, *CandlesFactory._candles_map})
 
-    def _new_feed(self, name: str, pair: str, interval: str, max_records: int) -> Any:
+    def _new_feed(self, name: str, pair: str, interval: Interval, max_records: int) -> Any:
         from hummingbot.data_feed.candles_feed.candles_factory import CandlesFactory
         from hummingbot.data_feed.candles_feed.data_types import CandlesConfig
 
@@ -260,7 +264,7 @@ class MarketDataService:
             CandlesConfig(connector=name, trading_pair=pair, interval=interval, max_records=max_records)
         )
 
-    async def _candle_feed(self, name: str, pair: str, interval: str, max_records: int) -> Any:
+    async def _candle_feed(self, name: str, pair: str, interval: Interval, max_records: int) -> Any:
         key = (name, pair, interval)
         feed = self._candle_feeds.get(key)
         if feed is None:
@@ -368,19 +372,19 @@ def _finite(result: OrderBookQueryResult) -> OrderBookQueryResult:
     return result
 
 
-def _check_candle_count(count: int, interval: str, market: MarketSource | None) -> None:
+def _check_candle_count(count: int, interval: Interval, market: MarketSource | None) -> None:
     limit = market.max_candles(interval) if market is not None else FEED_MAX_CANDLES
     if count > limit:
         widest = max(INTERVAL_SECONDS.values())
-        wider = " or widen the interval" if INTERVAL_SECONDS[interval] < widest else ""  # type: ignore[index]
+        wider = " or widen the interval" if INTERVAL_SECONDS[interval] < widest else ""
         raise InvalidInput(
             f"{excerpt(f'{count:,}')} candles of {interval} asked; at most {limit:,} of {interval} a request "
             f"({_duration(limit, interval)}): narrow the range, ask in several requests{wider}"
         )
 
 
-def _duration(count: int, interval: str) -> str:
-    seconds = count * INTERVAL_SECONDS[interval]  # type: ignore[index]
+def _duration(count: int, interval: Interval) -> str:
+    seconds = count * INTERVAL_SECONDS[interval]
     return f"{seconds / 86_400:,.0f} days" if seconds >= 2 * 86_400 else f"{seconds / 3600:,.0f} hours"
 
 
@@ -423,7 +427,18 @@ def _rows(columns: Mapping[str, Any]) -> list[Candle]:
 
 
 def _as_row(candle: Candle) -> CandleRow:
-    return CandleRow(**{field: getattr(candle, field) for field in FIELDS})  # type: ignore[typeddict-item]
+    return CandleRow(
+        timestamp=candle.timestamp,
+        open=candle.open,
+        high=candle.high,
+        low=candle.low,
+        close=candle.close,
+        volume=candle.volume,
+        quote_asset_volume=candle.quote_asset_volume,
+        n_trades=candle.n_trades,
+        taker_buy_base_volume=candle.taker_buy_base_volume,
+        taker_buy_quote_volume=candle.taker_buy_quote_volume,
+    )
 
 
 def _frame_rows(frame: Any) -> list[Candle]:

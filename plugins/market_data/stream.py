@@ -16,13 +16,16 @@ import logging
 import uuid
 from contextlib import aclosing
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from hbdesk.sdk import ConnectorName, HbdeskError, RequestModel, Socket, TradingPair
-from hbdesk_plugins.market_data.models import Interval
+from hbdesk.sdk import ConnectorName, HbdeskError, Interval, RequestModel, Socket, TradingPair
 from hbdesk_plugins.market_data.public import MARKET_DATA
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel
+    from hbdesk_plugins.market_data.service import MarketDataService
 
 log = logging.getLogger(__name__)
 HEARTBEAT = 30.0
@@ -42,7 +45,7 @@ class Subscribe(RequestModel):
 
 
 class MarketDataSession:
-    def __init__(self, kernel: Any, socket: Socket) -> None:
+    def __init__(self, kernel: Kernel, socket: Socket) -> None:
         self.kernel = kernel
         self.socket = socket
         self.connection_id = uuid.uuid4().hex[:12]
@@ -56,7 +59,7 @@ class MarketDataSession:
         self._quiet_until = 0.0
 
     @property
-    def service(self) -> Any:
+    def service(self) -> MarketDataService:
         return self.kernel.service(MARKET_DATA)
 
     async def send(self, message: dict[str, Any] | str) -> None:
@@ -270,6 +273,6 @@ class MarketDataSession:
         await self._guarded(subscription_id, request, loop)
 
 
-async def market_data_socket(kernel: Any, socket: Socket) -> None:
+async def market_data_socket(kernel: Kernel, socket: Socket) -> None:
     """Streams candles, order books and trades (see the module's protocol)."""
     await MarketDataSession(kernel, socket).run()

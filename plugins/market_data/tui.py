@@ -14,7 +14,7 @@ import math
 from collections.abc import Awaitable, Callable
 from functools import partial
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -40,10 +40,16 @@ from hbdesk_plugins.market_data.pairs import trading_pairs
 from hbdesk_plugins.market_data.public import MARKET_DATA
 from hbdesk_plugins.market_data.trades import TradeFeed
 
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from hbdesk.sdk import Interval, Kernel
+    from hbdesk_plugins.market_data.service import MarketDataService
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PAIR = "BTC-USDT"
-DEFAULT_INTERVAL = "1m"
+DEFAULT_INTERVAL: Interval = "1m"
 BOOK_PERIOD = 0.1  # seconds between two looks at the book: 10 frames a second at most
 CANDLE_PERIOD = 1.0  # the open candle's refresh
 DAY_PERIOD = 30.0  # the ticker's 24 h figures
@@ -81,7 +87,7 @@ class MarketScreen(DeskScreen):
         super().__init__()
         self.connector = ""  # the desk's default market, once the kernel can tell which it is
         self.pair = DEFAULT_PAIR
-        self.interval = DEFAULT_INTERVAL
+        self.interval: Interval = DEFAULT_INTERVAL
         self._told: dict[str, str] = {}  # loop → the error last notified, so it is told once
 
     def compose_body(self) -> ComposeResult:
@@ -97,8 +103,9 @@ class MarketScreen(DeskScreen):
                     yield TradesTape(id="tape")
 
     @property
-    def service(self) -> Any:
-        return self.kernel.service(MARKET_DATA)
+    def service(self) -> MarketDataService:
+        kernel: Kernel = self.kernel  # typed here: DeskScreen.kernel is typed Any
+        return kernel.service(MARKET_DATA)
 
     def on_mount(self) -> None:
         # Held, not queried each time: a loop's last step may land while the screen is torn down.
@@ -128,7 +135,9 @@ class MarketScreen(DeskScreen):
         }
         for loop in loops:
             # A callable, not a coroutine: a worker replaced before it starts leaves nothing unawaited.
-            self.run_worker(
+            # Typed, as mypy cannot tell the result type from a callable returning a coroutine (it
+            # fits two of textual's work types, and mypy infers Never).
+            _: Worker[None] = self.run_worker(
                 partial(self._guarded, loop, bodies[loop]), group=loop, exclusive=True, exit_on_error=False
             )
 

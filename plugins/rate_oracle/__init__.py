@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hbdesk.sdk import RegisterRoutes, hookimpl
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
@@ -10,11 +10,12 @@ from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel, RegisterService
+    from hbdesk_plugins.rate_oracle.service import RateOracleService
 
 
 @hookimpl
 def register_services(kernel: Kernel, register: RegisterService) -> None:
-    def rate_oracle(kernel: Any) -> Any:
+    def rate_oracle(kernel: Kernel) -> RateOracleService:
         from hbdesk_plugins.rate_oracle.service import RateOracleService
 
         return RateOracleService(kernel)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from hbdesk.sdk import InvalidInput, Kernel, Unavailable
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER
@@ -23,7 +23,7 @@ DEFAULT_TIMEOUT = 10.0  # the connectors' own default, for a desk running withou
 def _source_classes() -> dict[str, Any]:
     from hummingbot.core.rate_oracle.rate_oracle import RATE_ORACLE_SOURCES
 
-    return RATE_ORACLE_SOURCES
+    return cast(dict[str, Any], RATE_ORACLE_SOURCES)  # hummingbot has no type hints
 
 
 async def source_classes() -> dict[str, Any]:

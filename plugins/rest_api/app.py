@@ -19,8 +19,9 @@ from hbdesk_plugins.rest_api.settings import RestApiSettings
 from hbdesk_plugins.rest_api.websockets import make_websocket_handler
 
 DESK = web.AppKey("desk", Desk)
-ROUTES = web.AppKey("routes", list)
-SOCKETS = web.AppKey("sockets", weakref.WeakSet)  # open websockets, closed on shutdown
+ROUTES: web.AppKey[list[Route]] = web.AppKey("routes", list)
+# open websockets, closed on shutdown
+SOCKETS: web.AppKey[weakref.WeakSet[web.WebSocketResponse]] = web.AppKey("sockets", weakref.WeakSet)
 TITLE = "hbdesk"
 SERVER_NAME = "hbdesk"
 
@@ -72,10 +73,11 @@ def create_app(desk: Desk, manage_desk: bool = True) -> web.Application:
             app.router.add_get(route.path, handler)  # HEAD too, answered without a body
         else:
             app.router.add_route(route.method, route.path, handler)
-    app[SOCKETS] = weakref.WeakSet()
+    sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+    app[SOCKETS] = sockets
     for socket_route in collected:
         if isinstance(socket_route, WebSocketRoute):
-            handle = make_websocket_handler(socket_route, desk.kernel, core, app[SOCKETS])
+            handle = make_websocket_handler(socket_route, desk.kernel, core, sockets)
             app.router.add_get(socket_route.path, handle, allow_head=False)
     document = build_openapi(routes, TITLE, VERSION)
 
@@ -110,7 +112,8 @@ async def _plain_server_header(_request: web.Request, response: web.StreamRespon
 async def _close_sockets(app: web.Application) -> None:
     """On shutdown, tell every open websocket at once (1001 going away): their handlers return,
     so the server does not wait out its shutdown timeout for sockets that never end."""
-    sockets = list(app[SOCKETS])
+    open_sockets = app[SOCKETS]  # read on its own: mypy cannot match an AppKey to list()'s wider type
+    sockets = list(open_sockets)
     await asyncio.gather(
         *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for ws in sockets),
         return_exceptions=True,
@@ -123,7 +126,7 @@ def _enable_cors(app: web.Application, origins: list[str]) -> None:
     def options(origin: str) -> aiohttp_cors.ResourceOptions:
         # Any origin ("*") may read only what needs no credentials: with credentials allowed,
         # every web page could read authenticated answers through a browser that holds them.
-        return aiohttp_cors.ResourceOptions(
+        return aiohttp_cors.ResourceOptions(  # type: ignore[no-untyped-call]  # aiohttp_cors has no type hints
             allow_credentials=origin != "*", expose_headers="*", allow_headers="*"
         )
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, get_args, get_origin
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -11,6 +12,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from hbdesk.sdk import Call, Encoded, Route
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY
 from hbdesk_plugins.rest_api.errors import RequestInvalid, validation_errors
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel
 
 
 def _is_sequence(annotation: Any) -> bool:
@@ -30,7 +34,7 @@ def _query_dict(request: web.Request, model: type[BaseModel]) -> dict[str, Any]:
     return values
 
 
-def make_handler(route: Route, kernel: Any) -> Any:
+def make_handler(route: Route, kernel: Kernel) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     body_adapter = TypeAdapter(route.body) if route.body is not None else None
     response_adapter = TypeAdapter(route.response) if route.response is not None else None
 

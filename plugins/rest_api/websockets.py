@@ -9,13 +9,16 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import MutableSet
-from typing import Any
+from collections.abc import Awaitable, Callable, MutableSet
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, hdrs, web
 
 from hbdesk.sdk import CoreSettings, WebSocketRoute
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY, basic_credentials, credentials_match
+
+if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel
 
 log = logging.getLogger(__name__)
 AUTH_FAILED = 4001
@@ -67,8 +70,11 @@ def websocket_credentials(request: web.Request) -> tuple[str, str] | None:
 
 
 def make_websocket_handler(
-    route: WebSocketRoute, kernel: Any, settings: CoreSettings, open_sockets: MutableSet[Any]
-) -> Any:
+    route: WebSocketRoute,
+    kernel: Kernel,
+    settings: CoreSettings,
+    open_sockets: MutableSet[web.WebSocketResponse],
+) -> Callable[[web.Request], Awaitable[web.WebSocketResponse]]:
     async def handle(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(heartbeat=None)
         await ws.prepare(request)

@@ -12,6 +12,7 @@ from hbdesk_plugins.sim.keys import PERPETUAL, SIM, SPOT
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel, RegisterService
     from hbdesk_plugins.connectors.public import MarketSource, RegisterProvider
+    from hbdesk_plugins.sim.service import SimService
 
 
 @hookimpl
@@ -23,7 +24,7 @@ def register_settings(register: RegisterSettings) -> None:
 
 @hookimpl
 def register_services(kernel: Kernel, register: RegisterService) -> None:
-    def sim(kernel: Kernel) -> Any:
+    def sim(kernel: Kernel) -> SimService:
         from hbdesk_plugins.sim.service import SimService
 
         return SimService(kernel)

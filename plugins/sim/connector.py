@@ -9,14 +9,17 @@ API or read a websocket, this one calls the venue and listens to it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bidict import bidict
+from hummingbot.connector.client_order_tracker import ClientOrderTracker
 from hummingbot.connector.exchange_py_base import ExchangePyBase
 from hummingbot.connector.trading_rule import TradingRule
+from hummingbot.core.api_throttler.async_throttler import AsyncThrottler
 from hummingbot.core.data_type.common import OrderType, PositionAction, TradeType
 from hummingbot.core.data_type.in_flight_order import InFlightOrder, OrderState, OrderUpdate, TradeUpdate
 from hummingbot.core.data_type.order_book_message import OrderBookMessage, OrderBookMessageType
@@ -42,7 +45,7 @@ Clock = Callable[[], float]
 STREAM_DELAY = 0.001  # seconds between the venue's change and the private stream's message
 
 
-class SimSnapshotMessage(OrderBookMessage):
+class SimSnapshotMessage(OrderBookMessage):  # type: ignore[misc]  # hummingbot has no type hints
     """A snapshot whose rows are made straight from the sim's floats: hummingbot's own message
     converts each level through ``float()`` again, which costs more than making the book."""
 
@@ -57,7 +60,7 @@ class SimSnapshotMessage(OrderBookMessage):
         return [OrderBookRow(price, amount, update_id) for price, amount in self.content["asks"]]
 
 
-class SimOrderBookDataSource(OrderBookTrackerDataSource):
+class SimOrderBookDataSource(OrderBookTrackerDataSource):  # type: ignore[misc]  # hummingbot has no type hints
     """Snapshots of the simulated books and the market's trade prints, as a feed would send them."""
 
     def __init__(
@@ -119,14 +122,18 @@ class SimOrderBookDataSource(OrderBookTrackerDataSource):
             last = now
 
     async def _parse_order_book_snapshot_message(
-        self, raw_message: Any, message_queue: asyncio.Queue
+        self, raw_message: Any, message_queue: asyncio.Queue[OrderBookMessage]
     ) -> None:
         message_queue.put_nowait(raw_message)
 
-    async def _parse_trade_message(self, raw_message: Any, message_queue: asyncio.Queue) -> None:
+    async def _parse_trade_message(
+        self, raw_message: Any, message_queue: asyncio.Queue[OrderBookMessage]
+    ) -> None:
         message_queue.put_nowait(raw_message)
 
-    async def _parse_order_book_diff_message(self, raw_message: Any, message_queue: asyncio.Queue) -> None:
+    async def _parse_order_book_diff_message(
+        self, raw_message: Any, message_queue: asyncio.Queue[OrderBookMessage]
+    ) -> None:
         message_queue.put_nowait(raw_message)
 
     async def subscribe_to_trading_pair(self, trading_pair: str) -> bool:
@@ -139,7 +146,7 @@ class SimOrderBookDataSource(OrderBookTrackerDataSource):
         return True
 
 
-class SimOrderBookTracker(OrderBookTracker):
+class SimOrderBookTracker(OrderBookTracker):  # type: ignore[misc]  # hummingbot has no type hints
     """hummingbot's tracker, minus what it does to spare a remote exchange's REST API."""
 
     async def _init_order_books(self) -> None:
@@ -159,10 +166,10 @@ class SimOrderBookTracker(OrderBookTracker):
         await self._order_books_initialized.wait()
         if trading_pair in self._order_books:
             return True
-        return await super().add_trading_pair(trading_pair)
+        return cast(bool, await super().add_trading_pair(trading_pair))  # hummingbot has no type hints
 
 
-class SimUserStreamDataSource(UserStreamTrackerDataSource):
+class SimUserStreamDataSource(UserStreamTrackerDataSource):  # type: ignore[misc]  # hummingbot has no type hints
     """The account's private stream: every order change and fill of this account on the venue."""
 
     def __init__(self, venue: SimVenue, account: str, clock: Clock) -> None:
@@ -176,7 +183,7 @@ class SimUserStreamDataSource(UserStreamTrackerDataSource):
     def last_recv_time(self) -> float:
         return self._last_recv
 
-    async def listen_for_user_stream(self, output: asyncio.Queue) -> None:
+    async def listen_for_user_stream(self, output: asyncio.Queue[tuple[str, Any]]) -> None:
         loop = asyncio.get_running_loop()
 
         def forward(kind: str, payload: VenueOrder | VenueFill) -> None:
@@ -205,6 +212,25 @@ class SimConnectorMixin:
 
     web_utils = None
     venue: SimVenue
+
+    # What the hummingbot base class it is mixed into provides.
+    _orderbook_ds: OrderBookTrackerDataSource
+    _order_tracker: ClientOrderTracker
+    _throttler: AsyncThrottler
+    _trading_rules: dict[str, TradingRule]
+
+    if TYPE_CHECKING:  # methods only declared: a definition here would hide the base class's
+
+        @classmethod
+        def logger(cls) -> logging.Logger: ...
+
+        def _set_order_book_tracker(self, order_book_tracker: OrderBookTracker) -> None: ...
+
+        def _set_trading_pair_symbol_map(
+            self, trading_pair_and_symbol_map: bidict[str, str] | None
+        ) -> None: ...
+
+        def _iter_user_event_queue(self) -> AsyncIterator[tuple[str, Any]]: ...
 
     def __init__(
         self,
@@ -441,7 +467,7 @@ class SimConnectorMixin:
         )
 
 
-class HbdeskSimExchange(SimConnectorMixin, ExchangePyBase):
+class HbdeskSimExchange(SimConnectorMixin, ExchangePyBase):  # type: ignore[misc]  # hummingbot has no type hints
     @property
     def name(self) -> str:
         return CONNECTOR_NAME

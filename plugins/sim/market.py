@@ -14,7 +14,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +23,7 @@ from hbdesk.sdk import INTERVAL_SECONDS, Candle, Trade
 from hbdesk_plugins.sim.noise import Floats, Ints, normal, stream_key, uniform
 from hbdesk_plugins.sim.path import DEFAULT_COMPONENTS, PricePath, Scratch
 
-INTERVALS: dict[str, int] = dict(INTERVAL_SECONDS)  # one definition, the SDK's
+INTERVALS: dict[str, int] = dict(INTERVAL_SECONDS.items())  # one definition, the SDK's
 SAMPLES_PER_CANDLE = 60  # prices looked at within one candle to find its high and low
 # A long range is computed a chunk of candles at a time, so its working memory stays small: at
 # most so many candles (61 prices each), and at most so many minutes (a daily candle draws 1,440
@@ -147,7 +147,7 @@ class SimMarket:
         of the GIL) while this one adds up the volumes, whose running sum goes from chunk to chunk."""
         spec = self.spec(trading_pair)
         count = len(opens)
-        columns = {name: np.empty(count, dtype=_DTYPES.get(name, np.float64)) for name in FIELDS}
+        columns: Columns = {name: np.empty(count, dtype=_DTYPES.get(name, np.float64)) for name in FIELDS}
         columns["timestamp"][:] = opens
         if count == 0:
             return columns
@@ -294,7 +294,7 @@ class _MinuteVolumes:
         self.first = math.floor(start / 60)
         self.minutes = math.ceil(end / 60) - self.first
         self._sums_from = 0  # the minute (counted from ``first``) where ``_sums`` starts
-        self._sums = np.zeros(1)  # running sum of the minutes before each minute from ``_sums_from``
+        self._sums: Floats = np.zeros(1)  # running sum of the minutes before each minute from ``_sums_from``
 
     def fill(self, opens: Floats, closes: Floats, chunks: list[slice], out: Floats) -> None:
         for chunk in chunks:
@@ -308,12 +308,13 @@ class _MinuteVolumes:
         hi = min(int(close_whole[-1]), self.minutes - 1) + 1
         minutes = np.arange(self.first + lo, self.first + hi, dtype=np.int64)
         per_minute = self.per_minute_volume * np.exp(0.6 * normal(self.key, minutes) - 0.18)
-        sums = np.cumsum(np.concatenate([[self._sums[lo - self._sums_from]], per_minute]))
+        sums: Floats = np.cumsum(np.concatenate([[self._sums[lo - self._sums_from]], per_minute]))
         self._sums_from, self._sums = lo, sums
 
         def volume_until(at: Floats, whole: Ints) -> Floats:
             partial = per_minute[np.minimum(whole - lo, len(per_minute) - 1)] * (at - whole)
-            return sums[whole - lo] + np.where(whole < self.minutes, partial, 0.0)
+            part_minute: Floats = np.where(whole < self.minutes, partial, 0.0)
+            return sums[whole - lo] + part_minute
 
         return volume_until(close_at, close_whole) - volume_until(open_at, open_whole)
 
@@ -347,4 +348,4 @@ def _on_grid(values: Floats, step: Decimal) -> list[float]:
     is exactly float("6647.85"), with no trailing noise.
     """
     size, units, scale = _grid(step)
-    return (np.rint(values / size) * units / scale).tolist()
+    return cast(list[float], (np.rint(values / size) * units / scale).tolist())  # numpy types tolist() as Any

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from hbdesk_plugins.sim.noise import Floats, Ints, normal, stream_key
 
@@ -149,9 +151,15 @@ class Scratch:
     arithmetic done on them. One per thread, like any working memory."""
 
     def __init__(self) -> None:
-        self._arrays: dict[str, np.ndarray] = {}
+        self._arrays: dict[str, npt.NDArray[Any]] = {}
 
-    def get(self, name: str, size: int, dtype: type[np.generic] = np.float64) -> np.ndarray:
+    @overload
+    def get(self, name: str, size: int) -> Floats: ...
+
+    @overload
+    def get[G: np.generic](self, name: str, size: int, dtype: type[G]) -> npt.NDArray[G]: ...
+
+    def get(self, name: str, size: int, dtype: type[np.generic] = np.float64) -> npt.NDArray[Any]:
         array = self._arrays.get(name)
         if array is None or len(array) < size:
             array = self._arrays[name] = np.empty(size, dtype=dtype)
@@ -176,7 +184,7 @@ def _lattice_at(points: Ints, key: np.uint64, weights: Floats, scale: float) -> 
     at = points - np.repeat(offset, np.diff(np.concatenate([[0], breaks, [len(points)]])))
     # A fixed order of terms, element by element: a point's value does not depend on which other
     # points were asked with it, so a long range computed in chunks is the same to the bit.
-    total = innovations[at] * weights[0]
+    total: Floats = innovations[at] * weights[0]  # a scalar from indexing is typed Any by numpy
     for lag in range(1, window):
         total += innovations[at - lag] * weights[lag]
     return total

@@ -181,14 +181,14 @@ class SimPerpVenue(SimVenue):
 
     # -- the venue's rules for orders -----------------------------------------------------------
 
-    def _order_lock(self, order: VenueOrder) -> tuple[str, Decimal] | None:
+    def _order_lock(self, order: VenueOrder, price: Decimal) -> tuple[str, Decimal] | None:
         """A resting order holds the margin of what it would open; closing holds nothing."""
         opening = self._opening_amount(order, order.remaining)
         if opening <= 0:
             return None
         spec = self.market.spec(order.trading_pair)
         leverage = self.leverage(order.account, order.trading_pair)
-        return spec.quote, opening * order.price * (1 / Decimal(leverage) + self.maker_fee)  # type: ignore[operator]
+        return spec.quote, opening * price * (1 / Decimal(leverage) + self.maker_fee)
 
     def _check_order(self, order: VenueOrder, opposite: list[tuple[float, float]]) -> None:
         hedge = self.position_mode(order.account) == "HEDGE"
@@ -318,7 +318,7 @@ class SimPerpVenue(SimVenue):
     def _tell(self, kind: str, payload: PerpPosition | FundingPayment) -> None:
         """News of the account that is neither an order nor a fill: a liquidation, a payment."""
         for listener in tuple(self._listeners):
-            listener(kind, payload)  # type: ignore[arg-type]
+            listener(kind, payload)
 
 
 def _opens(side: str) -> str:

@@ -26,7 +26,7 @@ from hbdesk_plugins.sim.venue import VenueError, VenueFill
 CONNECTOR_NAME = "hbdesk_sim_perpetual"
 
 
-class SimPerpOrderBookDataSource(SimOrderBookDataSource, PerpetualAPIOrderBookDataSource):
+class SimPerpOrderBookDataSource(SimOrderBookDataSource, PerpetualAPIOrderBookDataSource):  # type: ignore[misc]  # hummingbot has no type hints
     """The spot feed plus funding: the current funding info with every book snapshot."""
 
     def __init__(self, trading_pairs: list[str], venue: SimPerpVenue, clock: Clock) -> None:
@@ -53,12 +53,15 @@ class SimPerpOrderBookDataSource(SimOrderBookDataSource, PerpetualAPIOrderBookDa
         self._message_queue[self._funding_info_messages_queue_key].put_nowait(update)
         return snapshot
 
-    async def _parse_funding_info_message(self, raw_message: Any, message_queue: asyncio.Queue) -> None:
+    async def _parse_funding_info_message(
+        self, raw_message: Any, message_queue: asyncio.Queue[FundingInfoUpdate]
+    ) -> None:
         message_queue.put_nowait(raw_message)
 
 
-class HbdeskSimPerpetualDerivative(SimConnectorMixin, PerpetualDerivativePyBase):
+class HbdeskSimPerpetualDerivative(SimConnectorMixin, PerpetualDerivativePyBase):  # type: ignore[misc]  # hummingbot has no type hints
     venue: SimPerpVenue
+    _funding_fee_polling_task: asyncio.Task[None] | None  # the base class's, started with the network
 
     @property
     def name(self) -> str:

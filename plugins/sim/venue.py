@@ -120,17 +120,18 @@ class SimVenue:
         locked: dict[str, Decimal] = {}
         for order in self._orders.values():
             if order.account == account and order.is_open and order.price is not None:
-                lock = self._order_lock(order)
+                lock = self._order_lock(order, order.price)
                 if lock is not None:
                     asset, amount = lock
                     locked[asset] = locked.get(asset, ZERO) + amount
         return locked
 
-    def _order_lock(self, order: VenueOrder) -> tuple[str, Decimal] | None:
-        """What a resting order holds back: the quote it may spend, or the base it may sell."""
+    def _order_lock(self, order: VenueOrder, price: Decimal) -> tuple[str, Decimal] | None:
+        """What a resting order (at ``price``, its limit) holds back: the quote it may spend, or the
+        base it may sell."""
         spec = self.market.spec(order.trading_pair)
         if order.side == "BUY":
-            return spec.quote, order.remaining * order.price * (1 + self.maker_fee)  # type: ignore[operator]
+            return spec.quote, order.remaining * price * (1 + self.maker_fee)
         return spec.base, order.remaining
 
     def _move(self, account: str, asset: str, delta: Decimal) -> None:
@@ -231,20 +232,20 @@ class SimVenue:
     def step(self, now: float) -> None:
         """Let the market reach resting orders: fill what it crosses, as maker."""
         self._now = now
-        by_pair: dict[str, list[VenueOrder]] = {}
+        by_pair: dict[str, list[tuple[VenueOrder, Decimal]]] = {}  # the limit orders and their prices
         for order in self._orders.values():
             if order.is_open and order.price is not None:
-                by_pair.setdefault(order.trading_pair, []).append(order)
+                by_pair.setdefault(order.trading_pair, []).append((order, order.price))
         for pair, orders in by_pair.items():
             book = self.market.book(pair, now, BOOK_DEPTH)
-            for order in sorted(orders, key=lambda o: o.created):
+            for order, price in sorted(orders, key=lambda resting: resting[0].created):
                 opposite = book.asks if order.side == "BUY" else book.bids
-                levels = _crossing(order.side, opposite, order.price)
+                levels = _crossing(order.side, opposite, price)
                 if not levels:
                     continue
                 available = sum((amount for _, amount in levels), ZERO)
                 quantity = min(order.remaining, available)
-                self._fill(order, order.price, quantity, now, is_maker=True)
+                self._fill(order, price, quantity, now, is_maker=True)
 
     # -- internals ------------------------------------------------------------------------------
 

@@ -123,7 +123,7 @@ class _Rows:
         precision = price_decimals(amounts, 6)  # the sums have no more than their parts
         sizes = column(amounts, self.size_width, precision)
         cumulative = column(totals, self.total_width, precision) if self.with_total else [""] * len(levels)
-        rows = []
+        rows: list[Line] = []
         for (price, _), size, total, depth in zip(levels, sizes, cumulative, totals, strict=True):
             row = self._text(f"{price:.{self.decimals}f}", size, total)
             start = self.width - round(depth / deepest * self.width)  # the bar grows from the right

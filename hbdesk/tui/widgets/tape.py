@@ -64,7 +64,9 @@ class TradesTape(LinesWidget):
                 text += f" {side:>4}"
             return text[:width].ljust(width)
 
-        lines = [[(line("Time", "Price", "Amount", "Side"), self.get_component_rich_style("tape--header"))]]
+        lines: list[Line] = [
+            [(line("Time", "Price", "Amount", "Side"), self.get_component_rich_style("tape--header"))]
+        ]
         buy, sell = self.get_component_rich_style("tape--buy"), self.get_component_rich_style("tape--sell")
         for trade, price, amount in zip(shown, prices, amounts, strict=True):
             style = buy if trade.side == "buy" else sell

@@ -12,8 +12,8 @@ from textual.widgets._footer import FooterKey
 from hbdesk.runtime import create_desk
 from hbdesk.tui.app import DeskApp
 from hbdesk.tui.navigation import GoToPanel, ScreenList
+from tests.desk_support import install_source_plugin
 from tests.helpers import core_settings, wait_for
-from tests.tui.conftest import install_source_plugin
 
 SCREEN = """
     from typing import Any

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import AUTH
-from tests.helpers import SteppedClock, wait_for
+from tests.helpers import AUTH, SteppedClock, wait_for
 
 pytestmark = pytest.mark.hummingbot_catalog
 

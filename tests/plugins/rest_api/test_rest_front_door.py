@@ -12,8 +12,7 @@ import pytest
 from hbdesk.runtime import create_desk
 from hbdesk_plugins.rest_api.access_log import AccessLogger
 from hbdesk_plugins.rest_api.app import create_app
-from tests.api.conftest import AUTH
-from tests.helpers import core_settings
+from tests.helpers import AUTH, core_settings
 
 
 async def test_public_routes_need_no_credentials(api: Any) -> None:

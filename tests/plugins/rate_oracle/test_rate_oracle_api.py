@@ -10,8 +10,8 @@ import pytest
 
 from hbdesk.runtime import create_desk
 from hbdesk_plugins.rest_api.app import create_app
-from tests.api.rates_support import SIM_PAIRS, ScriptedSource, get, mid, send
 from tests.helpers import FROZEN
+from tests.rates_support import SIM_PAIRS, ScriptedSource, get, mid, send
 
 pytestmark = pytest.mark.frozen_clock
 

@@ -19,8 +19,8 @@ from hbdesk.tui.widgets.ladder import OrderBookLadder
 from hbdesk.tui.widgets.pair_picker import PairPicker
 from hbdesk_plugins.connectors.public import ConnectorProvider, ConnectorSpec
 from hbdesk_plugins.market_data.tui import BOOK_PERIOD, MarketScreen
+from tests.desk_support import kernel_running
 from tests.helpers import core_settings, wait_for
-from tests.tui.conftest import kernel_running
 
 FIXED_TIMESTAMP = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC: the newest candles are still open
 LOAD_TIMEOUT = 30.0  # the first book waits for hummingbot to import

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from hbdesk.kernel.errors import Unavailable
-from tests.api.conftest import AUTH
+from tests.helpers import AUTH
 
 pytestmark = pytest.mark.hummingbot_catalog  # the sim connector is a hummingbot connector
 

@@ -162,7 +162,7 @@ def test_every_state_file_is_its_owners_alone(tmp_path: Path) -> None:
 
 
 def test_a_check_cut_short_by_a_kill_ends_after_the_restart(tmp_path: Path) -> None:
-    from tests.conformance.test_accounts_client import credential_status
+    from tests.plugins.accounts.test_accounts_client import credential_status
 
     hanging = start_server(tmp_path, env={"PAPER_EXCHANGE_HANGS": "1"})
     request = urllib.request.Request(

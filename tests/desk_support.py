@@ -1,25 +1,14 @@
+"""Helpers for tests that drive the desk: wait for its kernel, seed it, read its tables, install
+a plugin written in a test."""
+
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from hbdesk.runtime import create_desk
 from hbdesk.tui.app import DeskApp
-from tests.helpers import core_settings, wait_for
-
-
-@pytest.fixture
-def make_app(tmp_path: Path):
-    def make(theme: str | None = None, data_dir: Path | None = None) -> DeskApp:
-        desk = create_desk(core_settings(data_dir or tmp_path / "desk"))
-        if theme:
-            desk.kernel.preferences.set("theme", theme)
-        return DeskApp(desk)
-
-    return make
+from tests.helpers import wait_for
 
 
 async def kernel_running(app: DeskApp) -> None:

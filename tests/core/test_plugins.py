@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-
 import pytest
 from click.testing import CliRunner
 
@@ -23,8 +22,8 @@ from hbdesk.plugins import (
     new_manager,
     register_plugin,
 )
-from hbdesk.sdk import hookimpl
 from hbdesk.runtime import create_desk
+from hbdesk.sdk import hookimpl
 from tests.helpers import PASSWORD, core_settings
 from tests.plugin_install import install_plugin
 
@@ -205,7 +204,9 @@ def test_hooks_are_called_by_pluggy_with_ordering_wrappers_and_tracing() -> None
     loaded.manager.trace.root.setwriter(traced.append)
     undo = loaded.manager.enable_tracing()
     order: list[str] = []
-    calls = call_each(loaded.manager, "register_themes", registrar=lambda _owner: order.append, plugins=loaded)
+    calls = call_each(
+        loaded.manager, "register_themes", registrar=lambda _owner: order.append, plugins=loaded
+    )
     undo()
     assert calls == [("early", "early"), ("late", "late")]  # tryfirst, then trylast
     assert around.seen == ["before", "after 2"]
@@ -213,9 +214,7 @@ def test_hooks_are_called_by_pluggy_with_ordering_wrappers_and_tracing() -> None
     assert order == ["late", "early"]  # registrations applied in load order
 
 
-def test_a_plugin_may_declare_hooks_that_others_implement(
-    plugin_site: Path, tmp_path: Path
-) -> None:
+def test_a_plugin_may_declare_hooks_that_others_implement(plugin_site: Path, tmp_path: Path) -> None:
     install_plugin(plugin_site, "hbdesk_example_plugin", "example")
     loaded = load_plugins()
 

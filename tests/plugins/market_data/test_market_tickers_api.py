@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.rates_support import SIM_PAIRS, ScriptedSource, get, mid, send
 from tests.helpers import FROZEN
+from tests.rates_support import SIM_PAIRS, ScriptedSource, get, mid, send
 
 pytestmark = pytest.mark.frozen_clock
 

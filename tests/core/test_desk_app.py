@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from hbdesk.tui.app import DEFAULT_THEME
+from tests.desk_support import kernel_running
 from tests.helpers import wait_for
-from tests.tui.conftest import kernel_running
 
 
 async def test_the_first_frame_does_not_wait_for_the_kernel(make_app) -> None:

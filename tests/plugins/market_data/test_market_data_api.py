@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import AUTH
-from tests.helpers import FROZEN
+from tests.helpers import AUTH, FROZEN
 
 pytestmark = [pytest.mark.hummingbot_catalog, pytest.mark.frozen_clock]
 SIM = {"connector_name": "hbdesk_sim"}

@@ -13,8 +13,7 @@ import pytest
 from hbdesk.runtime import create_desk
 from hbdesk_plugins.rest_api.app import create_app
 from hbdesk_plugins.rest_api.serve import cors_notice
-from tests.api.conftest import AUTH
-from tests.helpers import core_settings
+from tests.helpers import AUTH, core_settings
 
 
 async def raw_request(api: Any, request: bytes) -> bytes:

@@ -7,8 +7,8 @@ import pytest
 from hbdesk.tui.app import DeskApp
 from hbdesk.tui.widgets.confirm import ConfirmModal
 from hbdesk.tui.widgets.form import FormModal
+from tests.desk_support import kernel_running, seed_accounts, table_rows
 from tests.helpers import wait_for
-from tests.tui.conftest import kernel_running, seed_accounts, table_rows
 
 
 async def open_accounts(pilot) -> None:

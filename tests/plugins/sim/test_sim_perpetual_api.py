@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import AUTH
-from tests.helpers import FROZEN
+from tests.helpers import AUTH, FROZEN
 
 pytestmark = [pytest.mark.hummingbot_catalog, pytest.mark.frozen_clock]
 PERP = "hbdesk_sim_perpetual"

@@ -9,9 +9,8 @@ import pytest
 
 from hbdesk_plugins.connectors.specs import Verdict
 from hbdesk_plugins.rest_api.app import DESK
-from tests.api.conftest import AUTH
 from tests.fakes import FakeGateway
-from tests.helpers import ScriptedExchange, wait_for
+from tests.helpers import AUTH, ScriptedExchange, wait_for
 
 BINANCE = {"binance_api_key": "key-AAAA", "binance_api_secret": "secret-BBBB"}
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import AUTH
-from tests.helpers import FROZEN
+from tests.helpers import AUTH, FROZEN
 
 SIM_PAIRS = {"BTC-USDT", "ETH-USDT", "SOL-USDT"}
 
