@@ -5,11 +5,12 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY hbdesk hbdesk
-COPY plugins plugins
-COPY themes themes
-RUN pip install --no-cache-dir .
+COPY hbdesk_plugins hbdesk_plugins
+COPY hbdesk_themes hbdesk_themes
+# the versions the tests last passed with
+RUN pip install --no-cache-dir -c constraints.txt .
 
 ENV HBDESK_DATA_DIR=/data
 VOLUME /data

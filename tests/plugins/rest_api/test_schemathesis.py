@@ -2,7 +2,8 @@
 
 Connector names are narrowed to the simulated exchange: any other name asks a live exchange,
 which this machine cannot reach (every such request is a 503 by design, tested offline in
-tests/plugins/connectors/test_connectors_api.py and tests/plugins/market_data/test_market_data_api.py); no test reaches out.
+tests/plugins/connectors/test_connectors_api.py and
+tests/plugins/market_data/test_market_data_api.py); no test reaches out.
 """
 
 from __future__ import annotations
