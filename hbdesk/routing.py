@@ -8,7 +8,7 @@ pydantic model validates the request, shapes the response and documents both.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,6 +30,15 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A response a handler hands over as JSON text in pieces, in the route's response shape:
+    for answers too large to hold whole (a year of candles is 150 MB of JSON). Anything that can
+    fail should fail before the first piece: once it flows, the status is sent."""
+
+    chunks: AsyncIterator[bytes]
 
 
 @dataclass(frozen=True)

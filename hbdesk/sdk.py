@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.routing import Route as Route
     from hbdesk.routing import RouteTable as RouteTable
     from hbdesk.routing import Socket as Socket
+    from hbdesk.routing import Streamed as Streamed
     from hbdesk.routing import WebSocketRoute as WebSocketRoute
     from hbdesk.routing import owned as owned
     from hbdesk.runtime import Desk as Desk
@@ -125,6 +126,7 @@ _EXPORTS: dict[str, str] = {
     # routes and request shapes
     "Call": "hbdesk.routing",
     "Encoded": "hbdesk.routing",
+    "Streamed": "hbdesk.routing",
     "Route": "hbdesk.routing",
     "RouteTable": "hbdesk.routing",
     "Socket": "hbdesk.routing",
@@ -195,6 +197,7 @@ __all__ = [
     "RouteTable",
     "ServiceKey",
     "Socket",
+    "Streamed",
     "Subscription",
     "Ticker",
     "TickerStrip",

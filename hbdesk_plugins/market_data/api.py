@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from hbdesk.sdk import Call, Encoded, InvalidInput, RouteTable, Socket
+from hbdesk.sdk import Call, Encoded, InvalidInput, RouteTable, Socket, Streamed
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
 from hbdesk_plugins.market_data.models import (
     AddTradingPairRequest,
@@ -48,10 +48,10 @@ def service(call: Call) -> MarketDataService:
 
 
 @routes.post("/market-data/candles", body=CandlesConfigRequest, response=list[CandleModel], errors=ERRORS)
-async def get_candles(call: Call) -> Encoded:
+async def get_candles(call: Call) -> Streamed:
     """The latest candles of a pair, the newest still open."""
     body: CandlesConfigRequest = call.body
-    return Encoded(
+    return Streamed(
         await service(call).candles_json(
             body.connector_name, body.trading_pair, body.interval, body.max_records
         )
@@ -61,10 +61,10 @@ async def get_candles(call: Call) -> Encoded:
 @routes.post(
     "/market-data/historical-candles", body=HistoricalCandlesConfig, response=list[CandleModel], errors=ERRORS
 )
-async def get_historical_candles(call: Call) -> Encoded:
+async def get_historical_candles(call: Call) -> Streamed:
     """Candles opening within [start_time, end_time), in seconds."""
     body: HistoricalCandlesConfig = call.body
-    return Encoded(
+    return Streamed(
         await service(call).historical_json(
             body.connector_name, body.trading_pair, body.interval, body.start_time, body.end_time
         )

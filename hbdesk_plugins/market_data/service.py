@@ -9,12 +9,13 @@ answers are computed and encoded in a worker thread, in slices, so the event loo
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import math
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
@@ -206,12 +207,17 @@ class MarketDataService:
         columns = await self._recent(name, pair, interval, max_records)
         return await asyncio.to_thread(_rows, columns) if isinstance(columns, Mapping) else columns
 
-    async def candles_json(self, name: str, pair: str, interval: Interval, max_records: int) -> bytes:
-        """``candles`` as the JSON list the REST route answers, encoded off the event loop."""
-        return await asyncio.to_thread(_encode, await self._recent(name, pair, interval, max_records))
+    async def candles_json(
+        self, name: str, pair: str, interval: Interval, max_records: int
+    ) -> AsyncIterator[bytes]:
+        """``candles`` as the JSON list the REST route answers, in pieces encoded off the loop."""
+        return _encoded(await self._recent(name, pair, interval, max_records))
 
-    async def historical_json(self, name: str, pair: str, interval: Interval, start: int, end: int) -> bytes:
-        """Candles opening within [start, end), as JSON, encoded off the event loop."""
+    async def historical_json(
+        self, name: str, pair: str, interval: Interval, start: int, end: int
+    ) -> AsyncIterator[bytes]:
+        """Candles opening within [start, end), as JSON in pieces encoded off the event loop.
+        Everything that can fail (the range, the pair, the exchange) fails before the first piece."""
         if end <= start:
             raise InvalidInput("end_time must be after start_time")
         now = self.kernel.clock()
@@ -223,7 +229,7 @@ class MarketDataService:
         await self.check_pair(name, pair)
         if market is not None:
             columns = await asyncio.to_thread(market.candle_columns, pair, interval, start, min(end, now))
-            return await asyncio.to_thread(_encode, columns)
+            return _encoded(columns)
         from hummingbot.data_feed.candles_feed.data_types import HistoricalCandlesConfig
 
         feed = self._new_feed(name, pair, interval, 100)
@@ -231,7 +237,7 @@ class MarketDataService:
             connector_name=name, trading_pair=pair, interval=interval, start_time=start, end_time=end
         )
         frame = await self.manager.ask(name, feed.get_historical_candles(config))
-        return await asyncio.to_thread(_encode, _frame_rows(frame))
+        return _encoded(_frame_rows(frame))
 
     async def _recent(
         self, name: str, pair: str, interval: Interval, count: int
@@ -388,57 +394,44 @@ def _duration(count: int, interval: Interval) -> str:
     return f"{seconds / 86_400:,.0f} days" if seconds >= 2 * 86_400 else f"{seconds / 3600:,.0f} hours"
 
 
-class CandleRow(TypedDict):
-    timestamp: float
-    open: float
-    high: float
-    low: float
-    close: float
-    volume: float
-    quote_asset_volume: float
-    n_trades: int
-    taker_buy_base_volume: float
-    taker_buy_quote_volume: float
-
-
-FIELDS = tuple(CandleRow.__annotations__)
+CandleRow = dict[str, float | int]  # a Candle as a plain dict, its fields in order
+FIELDS = tuple(field.name for field in dataclasses.fields(Candle))
 _SLICE = TypeAdapter(list[CandleRow])
 
 
-def _slices(columns: Mapping[str, Any]) -> Any:
-    """The candles as lists of plain dicts, ``ROWS_AT_A_TIME`` at a time."""
-    count = len(columns[FIELDS[0]])
-    for lo in range(0, count, ROWS_AT_A_TIME):
-        values = zip(*(columns[field][lo : lo + ROWS_AT_A_TIME].tolist() for field in FIELDS), strict=True)
-        yield [dict(zip(FIELDS, row, strict=True)) for row in values]
-
-
-def _encode(candles: Mapping[str, Any] | list[Candle]) -> bytes:
-    """The JSON list of candles, encoded a slice at a time: no single step holds the interpreter
-    long (this runs in a worker thread while the event loop serves others)."""
+async def _encoded(candles: Mapping[str, Any] | list[Candle]) -> AsyncIterator[bytes]:
+    """The JSON list of candles, a slice at a time, each encoded in a worker thread: no step holds
+    the interpreter long, and the whole answer is never held at once (a year of minutes is 150 MB
+    of JSON)."""
     if not isinstance(candles, Mapping):
-        return _SLICE.dump_json([_as_row(candle) for candle in candles])
-    parts = [_SLICE.dump_json(rows)[1:-1] for rows in _slices(candles)]
-    return b"[" + b",".join(part for part in parts if part) + b"]"
+        yield await asyncio.to_thread(_SLICE.dump_json, [dataclasses.asdict(candle) for candle in candles])
+        return
+    yield b"["
+    count = len(candles[FIELDS[0]])
+    for lo in range(0, count, ROWS_AT_A_TIME):
+        part = await asyncio.to_thread(_encode_slice, candles, lo)
+        yield part if lo == 0 else b"," + part
+    yield b"]"
+
+
+def _slice_rows(columns: Mapping[str, Any], lo: int) -> list[CandleRow]:
+    """Rows [lo, lo + ROWS_AT_A_TIME) of the columns as plain dicts."""
+    values = zip(*(columns[field][lo : lo + ROWS_AT_A_TIME].tolist() for field in FIELDS), strict=True)
+    return [dict(zip(FIELDS, row, strict=True)) for row in values]
+
+
+def _encode_slice(columns: Mapping[str, Any], lo: int) -> bytes:
+    """Rows [lo, lo + ROWS_AT_A_TIME) as JSON objects, comma-separated, without the brackets."""
+    return _SLICE.dump_json(_slice_rows(columns, lo))[1:-1]
 
 
 def _rows(columns: Mapping[str, Any]) -> list[Candle]:
-    return [Candle(**row) for rows in _slices(columns) for row in rows]
-
-
-def _as_row(candle: Candle) -> CandleRow:
-    return CandleRow(
-        timestamp=candle.timestamp,
-        open=candle.open,
-        high=candle.high,
-        low=candle.low,
-        close=candle.close,
-        volume=candle.volume,
-        quote_asset_volume=candle.quote_asset_volume,
-        n_trades=candle.n_trades,
-        taker_buy_base_volume=candle.taker_buy_base_volume,
-        taker_buy_quote_volume=candle.taker_buy_quote_volume,
-    )
+    count = len(columns[FIELDS[0]])
+    return [
+        Candle(**row)  # type: ignore[arg-type]  # the columns carry exactly Candle's fields
+        for lo in range(0, count, ROWS_AT_A_TIME)
+        for row in _slice_rows(columns, lo)
+    ]
 
 
 def _frame_rows(frame: Any) -> list[Candle]:

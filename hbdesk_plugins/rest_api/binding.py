@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from hbdesk.sdk import Call, Encoded, Route
+from hbdesk.sdk import Call, Encoded, Route, Streamed
 from hbdesk_plugins.rest_api.auth import PUBLIC_KEY
 from hbdesk_plugins.rest_api.errors import RequestInvalid, validation_errors
 
@@ -63,6 +63,8 @@ def make_handler(route: Route, kernel: Kernel) -> Callable[[web.Request], Awaita
         result = await route.handler(call)
         if isinstance(result, web.StreamResponse):
             return result
+        if isinstance(result, Streamed):
+            return await _stream(request, route.status, result)
         if isinstance(result, Encoded):
             payload = result.body
         elif response_adapter is not None:
@@ -74,3 +76,13 @@ def make_handler(route: Route, kernel: Kernel) -> Callable[[web.Request], Awaita
     setattr(handle, PUBLIC_KEY, route.public)
     handle.__name__ = route.handler.__name__
     return handle
+
+
+async def _stream(request: web.Request, status: int, streamed: Streamed) -> web.StreamResponse:
+    """Send the pieces as they come (chunked): the whole answer is never held at once."""
+    response = web.StreamResponse(status=status, headers={"Content-Type": "application/json"})
+    await response.prepare(request)
+    async for chunk in streamed.chunks:
+        await response.write(chunk)
+    await response.write_eof()
+    return response

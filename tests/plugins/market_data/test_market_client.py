@@ -49,7 +49,9 @@ async def test_the_websocket_through_the_clients_helper(client: HummingbotAPICli
     async with client.ws.market_data() as ws:
         assert ws.connection_id
         assert (await ws.ping())["type"] == "pong"
-        subscription = await ws.subscribe_order_book("hbdesk_sim", "ETH-USDT", depth=4, update_interval=0.25)
+        # The client takes the message after a subscribe for its acknowledgement: a push already on
+        # its way when it subscribes again would be taken instead, so pushes here are a second apart.
+        subscription = await ws.subscribe_order_book("hbdesk_sim", "ETH-USDT", depth=4, update_interval=1.0)
         push = await ws.receive()
         assert push["type"] == "order_book" and push["subscription_id"] == subscription
         assert len(push["data"]["asks"]) == 4
