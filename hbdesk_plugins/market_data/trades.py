@@ -13,7 +13,7 @@ from typing import Any
 from hbdesk.sdk import Kernel, Trade
 from hbdesk_plugins.connectors.public import CONNECTORS
 
-HISTORY_SECONDS = 120.0  # of the sim's past prints shown when a tape opens
+HISTORY_SECONDS = 120.0  # of a computed market's past prints shown when a tape opens
 
 
 class TradeFeed:

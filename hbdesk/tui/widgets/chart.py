@@ -48,7 +48,7 @@ class Bar(NamedTuple):
 
     @classmethod
     def of(cls, candle: Any) -> Bar:
-        """From anything with candle attributes (the API's CandleModel, the sim's Candle)."""
+        """From anything with candle attributes (the SDK's Candle, the API's CandleModel)."""
         return cls(
             float(candle.timestamp),
             float(candle.open),
