@@ -39,6 +39,7 @@ DEFAULT_PLUGINS = (
     "rate_oracle",
     "accounts",
     "gateway",
+    "docker",
     "themes",
 )
 

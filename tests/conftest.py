@@ -29,9 +29,11 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "GATEWAY_URL",
         "HBDESK_DISABLED_PLUGINS",
         "BANNED_TOKENS",
+        "DOCKER_HOST",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HBDESK_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("HBDESK_DOCKER__HOST", f"unix://{tmp_path / 'no-docker.sock'}")
 
 
 @pytest.fixture

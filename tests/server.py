@@ -53,6 +53,8 @@ def start_server(root: Path, *args: str, env: dict[str, str] | None = None, wait
         "PASSWORD": PASSWORD,
         "CONFIG_PASSWORD": CONFIG_PASSWORD,
         "PYTHONPATH": str(paper_exchange_site(root)),
+        # Never the developer's own daemon: a test that wants Docker passes its fake engine.
+        "HBDESK_DOCKER__HOST": f"unix://{root / 'no-docker.sock'}",
         **(env or {}),
     }
     command = [sys.executable, "-m", "hbdesk.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args]

@@ -19,6 +19,7 @@ import pytest
 
 from tests.fakes import FakeGateway, serve_in_thread
 from tests.helpers import PASSWORD
+from tests.plugins.docker.fake_engine import running_engine
 from tests.server import start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -47,9 +48,11 @@ def narrow_connectors(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path: Path) -> None:
-    # Gateway answers from a fake on loopback, so its routes are exercised rather than 503.
-    with serve_in_thread(FakeGateway().app) as gateway_url:
-        served = start_server(tmp_path, env={"GATEWAY_URL": gateway_url})
+    # Gateway and Docker answer from fakes, so their routes are exercised rather than 503.
+    with serve_in_thread(FakeGateway().app) as gateway_url, running_engine() as docker_engine:
+        served = start_server(
+            tmp_path, env={"GATEWAY_URL": gateway_url, "HBDESK_DOCKER__HOST": docker_engine.host}
+        )
         try:
             with urllib.request.urlopen(f"{served.url}/openapi.json") as response:
                 document = json.load(response)
