@@ -66,6 +66,11 @@ class DockerScreen(DeskScreen):
                     pane.border_title = "Pulls"
                     yield Static("No pulls yet: press p to pull an image.", id="no-pulls", classes="hint")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._refreshing = asyncio.Lock()
+        self._pull_rows: dict[str, tuple[Label, ProgressBar]] = {}
+
     def on_mount(self) -> None:
         self.query_one("#containers", DataTable).add_columns("Name", "State", "Status", "Image")
         self.query_one("#images", DataTable).add_columns("Size", "Image")
@@ -100,6 +105,10 @@ class DockerScreen(DeskScreen):
             await asyncio.sleep(REFRESH)
 
     async def refresh_once(self) -> None:
+        async with self._refreshing:  # the loop and an action may both ask for a look
+            await self._look()
+
+    async def _look(self) -> None:
         service = self.service
         if service is None:
             self._banner("Starting the kernel…", down=False)
@@ -157,21 +166,17 @@ class DockerScreen(DeskScreen):
     async def _show_pulls(self, pulls: list[PullState]) -> None:
         pane = self.query_one("#pulls-pane", VerticalScroll)
         self.query_one("#no-pulls", Static).display = not pulls
+        said = {"pulling": "pulling", "done": "pulled", "failed": "failed"}
         for pull in pulls:
-            row_id = "pull-" + "".join(ch if ch.isalnum() else "-" for ch in pull.image)
-            rows = pane.query(f"#{row_id}")
-            if not rows:
-                row = Horizontal(
-                    Label(id=f"{row_id}-label"), ProgressBar(total=100, show_eta=False), id=row_id
-                )
-                row.add_class("pull")
-                await pane.mount(row)
-            row = pane.query_one(f"#{row_id}", Horizontal)
-            text = {"pulling": "pulling", "done": "pulled", "failed": f"failed: {pull.error or ''}"}[
-                pull.status
-            ]
-            row.query_one(Label).update(f"{pull.image} {text}")
-            row.query_one(ProgressBar).update(progress=round(pull.progress * 100, 1))
+            row = self._pull_rows.get(pull.image)
+            if row is None:
+                # Kept, not queried: the row is known before its mount has finished.
+                row = self._pull_rows[pull.image] = (Label(), ProgressBar(total=100, show_eta=False))
+                await pane.mount(Horizontal(*row, classes="pull"))
+            label, bar = row
+            error = f": {pull.error}" if pull.status == "failed" and pull.error else ""
+            label.update(f"{pull.image} {said[pull.status]}{error}")
+            bar.update(progress=round(pull.progress * 100, 1))
 
     # -- acting --------------------------------------------------------------------------------
 
