@@ -36,6 +36,8 @@ class FakeGateway:
         self.received.append(body)
         if body["privateKey"] == "bad":
             return web.json_response({"message": "Invalid private key"}, status=400)
+        if body["privateKey"] == "odd":  # a Gateway that answers with something unexpected
+            return web.json_response(["not", "a", "wallet"])
         address = f"addr-{len(self.received)}"
         self.wallets.setdefault(body["chain"], []).append(address)
         return web.json_response({"address": address})

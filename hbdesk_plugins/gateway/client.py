@@ -5,7 +5,7 @@ Gateway holds the wallets itself; hbdesk forwards to it and never keeps a privat
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import aiohttp
 
@@ -62,7 +62,9 @@ class GatewayClient:
         answer = await self.request(
             "POST", "wallet/add", json={"chain": chain, "privateKey": private_key, "setDefault": set_default}
         )
-        return cast(dict[str, Any], answer)  # Gateway answers with the wallet, a JSON object
+        if not isinstance(answer, dict):
+            raise Unavailable("Gateway answered the new wallet with something that is not a JSON object")
+        return answer
 
     async def set_default_wallet(self, chain: str, address: str) -> Any:
         return await self.request("POST", "wallet/setDefault", json={"chain": chain, "address": address})

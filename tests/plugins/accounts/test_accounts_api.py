@@ -313,6 +313,11 @@ async def test_gateway_refusals_are_400_with_its_reason(gateway_api: tuple[Any, 
     )
     assert bad.status == 400
     assert await bad.json() == {"detail": "Gateway error: Invalid private key"}
+    odd = await api.post(
+        "/accounts/gateway/add-wallet", json={"chain": "solana", "private_key": "odd"}, headers=AUTH
+    )
+    assert odd.status == 503
+    assert "not a JSON object" in (await odd.json())["detail"]
     missing = await api.delete("/accounts/gateway/solana/nope", headers=AUTH)
     assert missing.status == 400
     assert "Wallet not found" in (await missing.json())["detail"]
