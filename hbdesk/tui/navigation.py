@@ -16,13 +16,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.style import Style
 from textual.widgets import Input, Label, OptionList, Static
 
 from hbdesk.tui.columns import in_columns, key_entry
 from hbdesk.tui.contributions import LEADER, SCREEN_LIST_KEY, ScreenSpec
+from hbdesk.tui.widgets.fuzzy import ranked
 
-MATCH = Style(bold=True, underline=True)
 COLUMN = 24  # one "a  Accounts" entry of the leader panel; three fit in 80 columns
 
 
@@ -82,12 +81,7 @@ class ScreenList(ModalScreen[str | None]):
 
     def filter(self, query: str) -> None:
         """Best match first; with nothing typed, the list as the desk orders it."""
-        matcher = Matcher(query.strip(), match_style=MATCH) if query.strip() else None
-        if matcher is None:
-            self.shown = list(self.screens)
-        else:
-            scores = [(matcher.match(spec.title), index) for index, spec in enumerate(self.screens)]
-            self.shown = [self.screens[i] for _, i in sorted((-s, i) for s, i in scores if s > 0)]
+        self.shown, matcher = ranked(self.screens, query, lambda spec: spec.title)
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([self._prompt(spec, matcher) for spec in self.shown])

@@ -15,15 +15,14 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.style import Style
 from textual.widgets import Input, Label, OptionList
 
 from hbdesk.kernel.errors import HbdeskError
+from hbdesk.tui.widgets.fuzzy import ranked
 
 Choice = tuple[str, str | None]  # (connector, trading pair); no pair: "load this connector's pairs"
 PairLoader = Callable[[str], Awaitable[list[str]]]
 SHOWN = 50  # options listed at once; typing narrows the rest
-MATCH = Style(bold=True, underline=True)
 
 
 def search_text(choice: Choice) -> str:
@@ -63,19 +62,14 @@ class PairPicker(ModalScreen[tuple[str, str] | None]):
 
     def filter(self, query: str) -> None:
         """Rank the choices against the query, best first (ties keep the given order)."""
-        matcher = Matcher(query.strip(), match_style=MATCH) if query.strip() else None
-        if matcher is None:
-            self.shown = self.choices[:SHOWN]
-        else:
-            scores = [(matcher.match(search_text(c)), i) for i, c in enumerate(self.choices)]
-            ranked = sorted((-score, i) for score, i in scores if score > 0)
-            self.shown = [self.choices[i] for _, i in ranked[:SHOWN]]
+        matches, matcher = ranked(self.choices, query, search_text)
+        self.shown = matches[:SHOWN]
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([self._prompt(c, matcher) for c in self.shown])
         if self.shown:
             options.highlighted = 0
-        matching = len(self.shown) if matcher is None else len(ranked)
+        matching = len(self.shown) if matcher is None else len(matches)
         self._status(f"{matching} of {len(self.choices)}" if self.shown else "Nothing matches")
 
     def _prompt(self, choice: Choice, matcher: Matcher | None) -> Content:
