@@ -42,9 +42,7 @@ class DeskApp(App[int]):
         self.desk = desk
         self.start_kernel = start_kernel
         self.fatal_error: BaseException | None = None
-        self.contributions: Contributions = collect(
-            desk.plugins.manager, self, core=[HOME], plugins=desk.plugins
-        )
+        self.contributions: Contributions = collect(self, desk.plugins, core=[HOME])
         # The theme is chosen before the first frame, so that frame is drawn once, in it.
         for theme in self.contributions.themes:
             self.register_theme(theme)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from hbdesk.plugins import LoadedPlugins, call_each
+from hbdesk.plugins import LoadedPlugins, Registration, call_each
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,6 @@ class Contributions:
     themes: list[Any] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (plugin, what was refused)
     clashes: list[tuple[str, str]] = field(default_factory=list)  # (plugin, mode it cannot have)
-
-
-Registration = tuple[str, tuple[Any, ...], dict[str, Any]]  # (plugin, args, keyword args)
 
 
 class ScreenTable:
@@ -136,33 +133,30 @@ class ScreenTable:
         return None
 
 
-def collect(
-    manager: Any, app: Any, core: Sequence[ScreenSpec] = (), plugins: LoadedPlugins | None = None
-) -> Contributions:
+def collect(app: Any, plugins: LoadedPlugins, core: Sequence[ScreenSpec] = ()) -> Contributions:
     """Ask every plugin for its themes, screens and commands; ``core`` screens come first.
 
-    With ``plugins``, a plugin whose hook raises, or whose screen mode another plugin holds, is
-    left out (reported as failed by ``hbdesk plugins``) and none of its screens or commands stay.
+    A plugin whose hook raises, or whose screen mode another plugin holds, is left out (reported
+    as failed by ``hbdesk plugins``) and none of its screens or commands stay.
     """
     found = Contributions()
     table = ScreenTable(found)
     for spec in core:
         table.hold(spec)
-    gather = partial(_gathered, plugins=plugins)
-    for owner, args, kwargs in gather(manager, "register_themes"):
+    gather = partial(_gathered, plugins)
+    for owner, args, kwargs in gather("register_themes"):
         _apply(table, "register_themes", owner, found.themes.append, args, kwargs)
-    for owner, args, kwargs in gather(manager, "register_screens", app=app):
+    for owner, args, kwargs in gather("register_screens", app=app):
         register_screen = partial(_register_screen, table, owner)
         _apply(table, "register_screens", owner, register_screen, args, kwargs)
-    for owner, args, kwargs in gather(manager, "register_commands", app=app):
+    for owner, args, kwargs in gather("register_commands", app=app):
         register_command = partial(_register_command, found, owner)
         _apply(table, "register_commands", owner, register_command, args, kwargs)
-    if plugins is not None:
-        for owner, reason in found.clashes:
-            plugins.fail(owner, reason)
-        failed = {info.name for info in plugins.failures}
-        found.screens = [spec for spec in found.screens if spec.owner not in failed]
-        found.commands = [command for command in found.commands if command.owner not in failed]
+    for owner, reason in found.clashes:
+        plugins.fail(owner, reason)
+    failed = {info.name for info in plugins.failures}
+    found.screens = [spec for spec in found.screens if spec.owner not in failed]
+    found.commands = [command for command in found.commands if command.owner not in failed]
     # The desk's own screens first, then by letter, then those without one in registration order.
     found.screens.sort(key=lambda spec: (spec.owner != CORE, spec.key is None, spec.key or ""))
     return found
@@ -201,19 +195,13 @@ def _register_command(
     found.commands.append(CommandSpec(owner, title, callback, help))
 
 
-def _gathered(
-    manager: Any, hook_name: str, plugins: LoadedPlugins | None = None, **kwargs: Any
-) -> list[Registration]:
-    """What each plugin registered through one hook, in plugin load order.
-
-    pluggy calls the last registered plugin first; a clash must go to the plugin loaded first
-    (the built-ins), whatever order the hook ran in.
-    """
+def _gathered(plugins: LoadedPlugins, hook_name: str, **kwargs: Any) -> list[Registration]:
+    """What each plugin registered through one hook, in plugin load order (``call_each`` applies
+    registrations in that order, so a clash goes to the plugin loaded first, the built-ins)."""
     registered: list[Registration] = []
 
     def registrar(owner: str) -> Callable[..., None]:
         return lambda *args, **kw: registered.append((owner, args, kw))
 
-    call_each(manager, hook_name, registrar=registrar, plugins=plugins, **kwargs)
-    order = {name: index for index, (name, _plugin) in enumerate(manager.list_name_plugin())}
-    return sorted(registered, key=lambda entry: order.get(entry[0], len(order)))
+    call_each(plugins.manager, hook_name, registrar=registrar, plugins=plugins, **kwargs)
+    return registered

@@ -72,7 +72,14 @@ class TickerPool:
         return markets + sorted(n for n in self._collected if n not in markets)
 
     async def _pool(self) -> dict[str, Collected]:
-        computed = {name: await self._computed(name) for name in self._markets}
+        catalog = self.kernel.service(CONNECTORS)
+        computed: dict[str, Collected] = {}
+        by_market: dict[int, Collected] = {}  # a spot and a perpetual venue on one market: once
+        for name in self._markets:
+            market = id(catalog.market_source(name))
+            if market not in by_market:
+                by_market[market] = await self._computed(name)
+            computed[name] = by_market[market]
         return {**computed, **dict(sorted(self._collected.items()))}
 
     async def _collect(self, name: str, refresh: bool, max_age: float | None) -> Collected:
