@@ -45,7 +45,8 @@ def register_services(kernel: Kernel, register: RegisterService) -> None:
         from hbdesk_plugins.connectors.manager import ConnectorManager
         from hbdesk_plugins.connectors.settings import ConnectorsSettings
 
-        return ConnectorManager(kernel, kernel.settings.section("connectors", ConnectorsSettings).timeout)
+        settings = kernel.settings.section("connectors", ConnectorsSettings)
+        return ConnectorManager(kernel, settings.timeout, idle_timeout=settings.idle_timeout)
 
     register(CONNECTORS, catalog)
     # Accounts hold the credentials of trading connectors; data connectors need none.

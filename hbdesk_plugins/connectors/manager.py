@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hbdesk.sdk import Unavailable, settle_heap, until
@@ -22,16 +24,44 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Told of each trading connector: (account, connector name, connector), before it starts (so no
+# event of it is missed) and again, with None for the connector, once it has stopped.
+Watcher = Callable[[str, str, Any], None]
+
 
 class ConnectorManager:
-    def __init__(self, kernel: Kernel, timeout: float, tick_size: float = 1.0) -> None:
+    def __init__(
+        self, kernel: Kernel, timeout: float, tick_size: float = 1.0, idle_timeout: float = 0.0
+    ) -> None:
         self.kernel = kernel
         self.timeout = timeout
         self.tick_size = tick_size
+        self.idle_timeout = idle_timeout  # 0: trading connectors run until the desk stops
+        self._used: dict[tuple[str | None, str], float] = {}
+        self._pins: dict[tuple[str, str], int] = {}
+        self._reaper: asyncio.Task[None] | None = None
         self._live: dict[tuple[str | None, str], Any] = {}
         self._locks: dict[tuple[str | None, ...], asyncio.Lock] = {}
         self._clock: Any = None
         self._clock_task: asyncio.Task[None] | None = None
+        self._watchers: list[Watcher] = []
+
+    def watch(self, watcher: Watcher) -> Callable[[], None]:
+        """Follow trading connectors as they start and stop (the running ones are told at once)."""
+        self._watchers.append(watcher)
+        for (account, name), connector in self._live.items():
+            if account is not None:
+                watcher(account, name, connector)
+        return lambda: self._watchers.remove(watcher)
+
+    def _tell(self, account: str | None, name: str, connector: Any) -> None:
+        if account is None:
+            return
+        for watcher in tuple(self._watchers):
+            try:
+                watcher(account, name, connector)
+            except Exception:
+                log.exception("a watcher of %s/%s failed", account, name)
 
     @property
     def live(self) -> dict[tuple[str | None, str], Any]:
@@ -61,8 +91,43 @@ class ConnectorManager:
             lock = self._locks[key] = asyncio.Lock()
         return lock
 
+    def pin(self, account: str, name: str) -> Callable[[], None]:
+        """Keep a trading connector running while idle (an executor watching its orders, say);
+        call what is returned to let it go."""
+        key = (account, name)
+        self._pins[key] = self._pins.get(key, 0) + 1
+
+        def unpin() -> None:
+            self._pins[key] -= 1
+            if not self._pins[key]:
+                del self._pins[key]
+
+        return unpin
+
+    async def reap(self) -> list[tuple[str, str]]:
+        """Stop the trading connectors unused for ``idle_timeout`` with no order in flight."""
+        now = time.monotonic()
+        idle = [
+            (account, name)
+            for (account, name), connector in self._live.items()
+            if account is not None
+            and (account, name) not in self._pins
+            and now - self._used.get((account, name), now) >= self.idle_timeout
+            and not getattr(connector, "in_flight_orders", None)
+        ]
+        for account, name in idle:
+            log.info("stopping %s for %s: idle for %g s", name, account, self.idle_timeout)
+            await self.release(account, name)
+        return idle
+
+    async def _reap_forever(self) -> None:
+        while True:
+            await asyncio.sleep(max(self.idle_timeout / 4, 1.0))
+            await self.reap()
+
     async def _get(self, account: str | None, name: str, pairs: list[str], trading_required: bool) -> Any:
         key = (account, name)
+        self._used[key] = time.monotonic()
         live = self._live.get(key)
         if live is not None:
             return live  # the common case, on every market-data request: no lock to take
@@ -70,7 +135,12 @@ class ConnectorManager:
             if key in self._live:
                 return self._live[key]
             connector = await self._build(account, name, pairs, trading_required)
-            await self._start(connector, name)
+            self._tell(account, name, connector)
+            try:
+                await self._start(connector, name)
+            except BaseException:
+                self._tell(account, name, None)
+                raise
             self._live[key] = connector
             settle_heap()  # a connector (and what it imported) lives until released
             return connector
@@ -131,6 +201,7 @@ class ConnectorManager:
         connector = self._live.pop((account, name), None)
         if connector is not None:
             await self._stop(connector)
+            self._tell(account, name, None)
 
     async def _stop(self, connector: Any) -> None:
         try:
@@ -148,9 +219,14 @@ class ConnectorManager:
         self._clock = Clock(ClockMode.REALTIME, tick_size=self.tick_size)
         self._clock.__enter__()
         self._clock_task = self.kernel.spawn(self._clock.run(), name="hummingbot clock")
+        if self.idle_timeout > 0:
+            self._reaper = self.kernel.spawn(self._reap_forever(), name="idle connectors")
         await asyncio.sleep(0)
 
     async def stop(self) -> None:
+        if self._reaper is not None:
+            self._reaper.cancel()
+            await asyncio.gather(self._reaper, return_exceptions=True)
         for key in list(self._live):
             await self.release(*key)
         if self._clock_task is not None:

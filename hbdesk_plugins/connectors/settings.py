@@ -12,3 +12,9 @@ class ConnectorsSettings(PluginSettings):
     catalog_timeout: float = Field(
         120.0, gt=0, description="Seconds to wait for hummingbot's connector list to load."
     )
+    idle_timeout: float = Field(
+        900.0,
+        ge=0,
+        description="Seconds a trading connector may sit unused, with no order in flight, before it is"
+        " stopped (started again on the next use); 0 keeps them running.",
+    )
