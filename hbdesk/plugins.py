@@ -38,6 +38,7 @@ DEFAULT_PLUGINS = (
     "market_data",
     "rate_oracle",
     "accounts",
+    "trading",
     "gateway",
     "docker",
     "themes",

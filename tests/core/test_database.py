@@ -153,7 +153,7 @@ async def test_an_upgrade_with_a_new_plugin_migration_keeps_the_data(
         assert "notes" in await table_names(upgraded)
         async with upgraded.kernel.db.engine.connect() as conn:
             heads = set((await conn.execute(text("select version_num from alembic_version"))).scalars())
-        assert heads == {"accounts_0001", "notes_0001"}
+        assert {"accounts_0001", "notes_0001"} <= heads  # the new branch beside the others
         assert await upgraded.kernel.service("accounts").list_accounts() == ["master_account", "kept"]
     finally:
         await upgraded.stop()
