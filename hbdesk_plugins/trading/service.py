@@ -139,6 +139,16 @@ class TradingService:
 
     # -- placing and cancelling -----------------------------------------------------------------
 
+    async def preview(self, account: str, connector_name: str, intent: OrderIntent) -> Checked:
+        """What ``place`` would send (quantized amount and price, notional, estimated fee), or the
+        ``InvalidInput`` it would raise: for an order ticket, before anything is recorded."""
+        connector = await self.connector(account, connector_name)
+        if not is_perpetual(connector):
+            intent = OrderIntent(
+                intent.trading_pair, intent.trade_type, intent.order_type, intent.amount, intent.price, "NIL"
+            )
+        return check(connector, intent)
+
     async def place(
         self,
         account: str,
@@ -499,6 +509,17 @@ class TradingService:
 
     def active_orders(self) -> list[OrderRecord]:
         return [record for record in self._orders.values() if record.active]
+
+    async def recent_fills(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest fills, as the API shows them."""
+        from sqlalchemy import select
+
+        from hbdesk_plugins.trading.records import fill_api
+        from hbdesk_plugins.trading.tables import FillRow
+
+        async with self.kernel.db.session() as session:
+            rows = await session.scalars(select(FillRow).order_by(FillRow.timestamp.desc()).limit(limit))
+            return [fill_api(row) for row in rows]
 
     async def positions(
         self, accounts: list[str] | None, connectors: list[str] | None
