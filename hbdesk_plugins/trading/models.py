@@ -37,10 +37,8 @@ class TradeRequest(RequestModel):
 
     @field_validator("amount")
     @classmethod
-    def _positive(cls, value: float | str) -> float | str:
-        number = _decimal(value, "amount")
-        if number is None or number <= 0:
-            raise ValueError("amount must be greater than 0")
+    def _amount(cls, value: float | str) -> float | str:
+        _decimal(value, "amount")  # a number; whether it is large enough is the venue's 400 to give
         return value
 
     @field_validator("price")
@@ -124,7 +122,7 @@ class PositionModeRequest(RequestModel):
 
 class LeverageRequest(RequestModel):
     trading_pair: TradingPair
-    leverage: int = Field(ge=1, le=125)
+    leverage: int = Field(description="1 or more; the connector says how much it allows.")
 
 
 class PaginatedResponse(BaseModel):

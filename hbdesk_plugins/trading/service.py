@@ -612,6 +612,8 @@ class TradingService:
 
     async def set_leverage(self, account: str, name: str, trading_pair: str, leverage: int) -> dict[str, str]:
         connector = await self._perpetual(account, name)
+        if leverage < 1:
+            raise InvalidInput(f"Leverage must be 1 or more, not {leverage}.")
         if trading_pair not in connector.trading_rules:
             raise InvalidInput(f"Trading pair '{excerpt(trading_pair)}' is not traded on {name}.")
         ok, message = await self.manager.ask(
