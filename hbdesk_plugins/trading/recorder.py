@@ -18,6 +18,7 @@ from hbdesk_plugins.trading.tables import FillRow, FundingRow, OrderEventRow, Or
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
     from hbdesk.sdk import Kernel
 
@@ -50,9 +51,28 @@ class Recorder:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._held: AsyncConnection | None = None
 
     def start(self) -> None:
         self._task = self.kernel.spawn(self._run(), name="trading recorder")
+
+    async def _connection(self) -> AsyncConnection:
+        """The writer's own connection, kept: a pool checkout (and its liveness ping) per batch
+        cost more than the batch itself."""
+        if self._held is None:
+            engine = self.kernel.db.engine
+            if engine is None:
+                raise RuntimeError("the database is closed")
+            self._held = await engine.connect()
+        return self._held
+
+    async def _drop_connection(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            try:
+                await held.close()
+            except Exception:
+                log.debug("closing the recorder's connection failed", exc_info=True)
 
     async def stop(self) -> None:
         """Write what is queued, then stop."""
@@ -62,6 +82,7 @@ class Recorder:
             await asyncio.gather(self._task, return_exceptions=True)
         if len(self._batch):
             await self._write(self._take())
+        await self._drop_connection()
 
     # -- what callers queue ---------------------------------------------------------------------
 
@@ -86,6 +107,9 @@ class Recorder:
 
     def _queued(self) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        # Most callers do not wait (a fill is recorded as it comes); the failure is logged once
+        # by the writer, so an unread one must not be reported again as never retrieved.
+        future.add_done_callback(_seen)
         self._batch.waiters.append(future)
         self._wake.set()
         return future
@@ -107,21 +131,32 @@ class Recorder:
                 self._wake.set()
 
     async def _write(self, batch: Batch) -> None:
-        engine = self.kernel.db.engine
-        try:
-            if engine is None:
-                raise RuntimeError("the database is closed")
-            async with engine.begin() as connection:
-                await connection.run_sync(_write_batch, batch)
-        except Exception as exc:
-            log.exception("writing %d trading records failed", len(batch))
-            for waiter in batch.waiters:
-                if not waiter.done():
-                    waiter.set_exception(exc)
-        else:
-            for waiter in batch.waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
+        failure: Exception | None = None
+        for _attempt in range(2):  # a kept connection the server dropped gets one fresh retry
+            try:
+                connection = await self._connection()
+                async with connection.begin():
+                    await connection.run_sync(_write_batch, batch)
+            except Exception as exc:
+                failure = exc
+                await self._drop_connection()
+            else:
+                failure = None
+                break
+        if failure is not None:
+            log.error("writing %d trading records failed: %s", len(batch), failure)
+        for waiter in batch.waiters:
+            if waiter.done():
+                continue
+            if failure is not None:
+                waiter.set_exception(failure)
+            else:
+                waiter.set_result(None)
+
+
+def _seen(future: asyncio.Future[None]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def _insert(connection: Connection, table: Any) -> Any:

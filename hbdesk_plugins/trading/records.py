@@ -7,7 +7,7 @@ as the reference does (floats in the search results, strings in the order's 201)
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -84,10 +84,28 @@ class OrderRecord:
         return True
 
     def row(self) -> dict[str, Any]:
-        values = asdict(self)
-        del values["trade_ids"]
-        values["status"] = self.status.value
-        return values
+        # Written out rather than dataclasses.asdict, which deep-copies every field: this runs on
+        # each state change of each order.
+        return {
+            "account_name": self.account_name,
+            "connector_name": self.connector_name,
+            "client_order_id": self.client_order_id,
+            "trading_pair": self.trading_pair,
+            "trade_type": self.trade_type,
+            "order_type": self.order_type,
+            "position_action": self.position_action,
+            "amount": self.amount,
+            "price": self.price,
+            "created_at": self.created_at,
+            "status": self.status.value,
+            "filled_amount": self.filled_amount,
+            "average_fill_price": self.average_fill_price,
+            "fee_paid": self.fee_paid,
+            "fee_currency": self.fee_currency,
+            "exchange_order_id": self.exchange_order_id,
+            "error_message": self.error_message,
+            "updated_at": self.updated_at,
+        }
 
     @classmethod
     def from_row(cls, row: Any, trade_ids: set[str] | None = None) -> OrderRecord:
