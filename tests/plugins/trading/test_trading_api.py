@@ -240,3 +240,47 @@ async def test_an_unknown_connector_is_a_400_and_an_unknown_account_a_404(api: A
     assert status == 404
     response = await api.get("/trading/nobody/hbdesk_sim_perpetual/position-mode", headers=AUTH)
     assert response.status == 404
+
+
+@pytest.fixture
+def _quick_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HBDESK_CONNECTORS__IDLE_TIMEOUT", "0.3")
+
+
+@pytest.mark.usefixtures("_quick_idle")
+async def test_an_idle_trading_connector_is_stopped_unless_an_order_rests_on_it(api: Any, desk: Desk) -> None:
+    from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER
+
+    manager = desk.kernel.service(CONNECTOR_MANAGER)
+    service = desk.kernel.service(TRADING)
+    resting = await place(
+        api,
+        connector_name="hbdesk_sim",
+        trading_pair="BTC-USDT",
+        trade_type="BUY",
+        amount=0.01,
+        order_type="LIMIT",
+        price=1000,
+    )
+    await place(
+        api,
+        connector_name="hbdesk_sim_perpetual",
+        trading_pair="BTC-USDT",
+        trade_type="BUY",
+        amount=0.01,
+        order_type="MARKET",
+    )
+    await wait_for(lambda: any(r.status == "OPEN" for r in service.active_orders()))
+    await wait_for(
+        lambda: not any(r.connector_name == "hbdesk_sim_perpetual" for r in service.active_orders())
+    )
+    # The manager's own reaper (every second here) stops the idle one.
+    await wait_for(lambda: (ACCOUNT, "hbdesk_sim_perpetual") not in manager.live, timeout=10)
+    await asyncio.sleep(0.4)
+    assert (ACCOUNT, "hbdesk_sim") not in await manager.reap()  # an order rests there
+    assert (ACCOUNT, "hbdesk_sim") in manager.live
+    # Used again, it starts again, and what it reports is still recorded.
+    status, body = await post(api, "/trading/positions", {"connector_names": ["hbdesk_sim_perpetual"]})
+    assert status == 200 and body["data"]
+    status, _ = await post(api, f"/trading/{ACCOUNT}/hbdesk_sim/orders/{resting['order_id']}/cancel")
+    assert status == 200
