@@ -379,9 +379,19 @@ class SimConnectorMixin:
         return order.exchange_order_id, now
 
     async def _place_cancel(self, order_id: str, tracked_order: InFlightOrder) -> bool:
-        exchange_order_id = await tracked_order.get_exchange_order_id()
-        self.venue.cancel(self.account, exchange_order_id, self._now())
+        order = self._venue_order(tracked_order)
+        self.venue.cancel(self.account, order.exchange_order_id, self._now())
         return True
+
+    def _venue_order(self, tracked_order: InFlightOrder) -> VenueOrder:
+        """The venue's order a tracked order stands for. One with no exchange order id yet (one
+        recorded before a crash, say, whose answer never came back) is looked up by its client
+        order id, as an exchange's API allows: found if the venue took it, UnknownOrder if not.
+        Waiting for the id, as hummingbot's ``get_exchange_order_id`` does, would wait for an
+        answer that is never coming."""
+        if tracked_order.exchange_order_id is not None:
+            return self.venue.order(tracked_order.exchange_order_id)
+        return self.venue.order_by_client_id(self.account, tracked_order.client_order_id)
 
     def _fee_rate(self, order_type: OrderType, is_maker: bool | None) -> Decimal:
         """The venue's maker or taker fee; unsaid, only a LIMIT_MAKER is sure to be a maker."""
@@ -389,18 +399,17 @@ class SimConnectorMixin:
         return self.venue.maker_fee if maker else self.venue.taker_fee
 
     async def _all_trade_updates_for_order(self, order: InFlightOrder) -> list[TradeUpdate]:
-        exchange_order_id = await order.get_exchange_order_id()
+        exchange_order_id = self._venue_order(order).exchange_order_id
         return [self._trade_update(fill, order) for fill in self.venue.fills(exchange_order_id)]
 
     async def _request_order_status(self, tracked_order: InFlightOrder) -> OrderUpdate:
-        exchange_order_id = await tracked_order.get_exchange_order_id()
-        order = self.venue.order(exchange_order_id)
+        order = self._venue_order(tracked_order)
         return OrderUpdate(
             trading_pair=tracked_order.trading_pair,
             update_timestamp=order.updated,
             new_state=STATES[order.status],
             client_order_id=tracked_order.client_order_id,
-            exchange_order_id=exchange_order_id,
+            exchange_order_id=order.exchange_order_id,
         )
 
     def _is_request_exception_related_to_time_synchronizer(self, request_exception: Exception) -> bool:

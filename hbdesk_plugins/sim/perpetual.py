@@ -21,19 +21,37 @@ changes differs. Rules, in one place:
   closed at the mark and its margin is lost; the price is where the loss equals the initial
   margin less the maintenance margin (``MAINTENANCE_MARGIN`` of the notional).
 The mark price is the market's mid, the index the same mid a moment earlier.
+
+Its state is journaled as the spot venue's is, plus positions, leverage, position modes, funding
+payments and the time funding was last paid to (so a restart neither pays a period twice nor
+skips one: the periods that ended while the desk was down are paid at its first step).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from hbdesk_plugins.sim.market import SimMarket
 from hbdesk_plugins.sim.noise import normal, stream_key
-from hbdesk_plugins.sim.venue import ZERO, Account, SimVenue, VenueError, VenueOrder, _cost_to_take
+from hbdesk_plugins.sim.venue import (
+    ZERO,
+    Account,
+    Changed,
+    SimVenue,
+    VenueError,
+    VenueOrder,
+    _cost_to_take,
+    operation,
+)
+
+if TYPE_CHECKING:
+    from hbdesk_plugins.sim.store import Record
 
 MAX_LEVERAGE = 125
 MAINTENANCE_MARGIN = Decimal("0.005")
@@ -109,6 +127,7 @@ class SimPerpVenue(SimVenue):
     def position_mode(self, account: str) -> str:
         return self._modes.get(account, "ONEWAY")
 
+    @operation
     def set_position_mode(self, account: str, mode: str) -> None:
         if mode not in ("ONEWAY", "HEDGE"):
             raise VenueError(f"unknown position mode {mode}: ONEWAY or HEDGE")
@@ -117,11 +136,13 @@ class SimPerpVenue(SimVenue):
         if self.open_orders(account) or self.positions(account):
             raise VenueError("the position mode cannot change while orders or positions are open")
         self._modes[account] = mode
+        self._changed["M", account] = None
 
     def leverage(self, account: str, trading_pair: str) -> int:
         self.market.spec(trading_pair)
         return self._leverage.get((account, trading_pair), 1)
 
+    @operation
     def set_leverage(self, account: str, trading_pair: str, leverage: int) -> None:
         self.market.spec(trading_pair)
         if not 1 <= leverage <= MAX_LEVERAGE:
@@ -132,6 +153,7 @@ class SimPerpVenue(SimVenue):
         if busy and leverage != self.leverage(account, trading_pair):
             raise VenueError(f"leverage of {trading_pair} cannot change while it has orders or a position")
         self._leverage[(account, trading_pair)] = leverage
+        self._changed["L", account, trading_pair] = None
 
     # -- positions and prices -------------------------------------------------------------------
 
@@ -248,6 +270,7 @@ class SimPerpVenue(SimVenue):
 
     def _increase(self, account: str, pair: str, side: str, price: Decimal, quantity: Decimal) -> None:
         key = (account, pair, side)
+        self._changed["P", *key] = None
         position = self._positions.get(key)
         if position is None:
             self._positions[key] = PerpPosition(
@@ -260,6 +283,7 @@ class SimPerpVenue(SimVenue):
 
     def _reduce(self, account: str, pair: str, side: str, price: Decimal, quantity: Decimal) -> None:
         key = (account, pair, side)
+        self._changed["P", *key] = None
         position = self._positions[key]
         quantity = min(quantity, position.amount)
         direction = 1 if side == "LONG" else -1
@@ -275,6 +299,7 @@ class SimPerpVenue(SimVenue):
 
     # -- time passing ---------------------------------------------------------------------------
 
+    @operation
     def step(self, now: float) -> None:
         """Fill resting orders, liquidate what the mark has reached, pay funding when due."""
         super().step(now)
@@ -293,6 +318,7 @@ class SimPerpVenue(SimVenue):
                 quote = self.market.spec(position.trading_pair).quote
                 self._move(position.account, quote, -position.margin)
                 del self._positions[key]
+                self._changed["P", *key] = None
                 for order in self.open_orders(position.account):
                     if order.trading_pair == position.trading_pair and order.position_action == "CLOSE":
                         self.cancel(order.account, order.exchange_order_id, now)
@@ -302,6 +328,9 @@ class SimPerpVenue(SimVenue):
         period = math.floor(now / self.funding_interval)
         if self._funded_period is None:
             self._funded_period = period  # funding before the venue existed is not owed
+            self._changed["t",] = None
+            return
+        if period <= self._funded_period:  # within the period paid to (or a clock set back)
             return
         for ended in range(self._funded_period, period):
             when = float((ended + 1) * self.funding_interval)
@@ -312,13 +341,84 @@ class SimPerpVenue(SimVenue):
                 self._move(position.account, self.market.spec(position.trading_pair).quote, amount)
                 payment = FundingPayment(position.account, position.trading_pair, when, rate, amount)
                 self._payments.append(payment)
+                self._added.append(_payment_record(payment))
                 self._tell("funding", payment)
         self._funded_period = period
+        self._changed["t",] = None
+
+    # -- durability -----------------------------------------------------------------------------
+
+    def _record(self, changed: Changed) -> Record:
+        tag = changed[0]
+        if tag == "P":
+            position = self._positions.get(changed[1:])
+            if position is None:  # closed or liquidated
+                return ["P", *changed[1:], None, None, None]
+            return _position_record(position)
+        if tag == "L":
+            _, account, pair = changed
+            return ["L", account, pair, self._leverage[account, pair]]
+        if tag == "M":
+            return ["M", changed[1], self._modes[changed[1]]]
+        if tag == "t":
+            return ["t", self._funded_until()]
+        return super()._record(changed)
+
+    def _funded_until(self) -> float | None:
+        """The time funding was paid to, rather than the period: the interval may change between
+        two runs, the time it stands for does not."""
+        return None if self._funded_period is None else float(self._funded_period * self.funding_interval)
+
+    def records(self) -> Callable[[], Iterator[Record]]:
+        spot = super().records()
+        now: list[Record] = [_position_record(p) for p in self._positions.values()]
+        now += (["L", account, pair, leverage] for (account, pair), leverage in self._leverage.items())
+        now += (["M", account, mode] for account, mode in self._modes.items())
+        now.append(["t", self._funded_until()])
+        payments = list(self._payments)
+
+        def listed() -> Iterator[Record]:
+            yield from spot()
+            yield from now
+            yield from map(_payment_record, payments)
+
+        return listed
+
+    def _apply(self, record: Record) -> None:
+        tag = record[0]
+        if tag == "P":
+            _, account, pair, side, amount, entry, leverage = record
+            if amount is None:
+                self._positions.pop((account, pair, side), None)
+            else:
+                position = PerpPosition(account, pair, side, Decimal(amount), Decimal(entry), leverage)
+                self._positions[account, pair, side] = position
+        elif tag == "L":
+            _, account, pair, leverage = record
+            self._leverage[account, pair] = leverage
+        elif tag == "M":
+            self._modes[record[1]] = record[2]
+        elif tag == "F":
+            _, account, pair, timestamp, rate, amount = record
+            self._payments.append(FundingPayment(account, pair, timestamp, Decimal(rate), Decimal(amount)))
+        elif tag == "t":
+            until = record[1]
+            self._funded_period = None if until is None else math.floor(until / self.funding_interval)
+        else:
+            super()._apply(record)
 
     def _tell(self, kind: str, payload: PerpPosition | FundingPayment) -> None:
         """News of the account that is neither an order nor a fill: a liquidation, a payment."""
         for listener in tuple(self._listeners):
             listener(kind, payload)
+
+
+def _position_record(p: PerpPosition) -> Record:
+    return ["P", p.account, p.trading_pair, p.side, str(p.amount), str(p.entry_price), p.leverage]
+
+
+def _payment_record(p: FundingPayment) -> Record:
+    return ["F", p.account, p.trading_pair, p.timestamp, str(p.rate), str(p.amount)]
 
 
 def _opens(side: str) -> str:

@@ -28,3 +28,10 @@ class SimSettings(PluginSettings):
     funding_interval: int = Field(
         8 * 3600, gt=0, description="Seconds between two funding payments on the perpetual exchange."
     )
+    fsync: bool = Field(
+        False,
+        description=(
+            "Flush the venues' journal to disk after every operation: survives the machine losing "
+            "power, not only the desk being killed, at the cost of a disk flush per order."
+        ),
+    )
