@@ -75,15 +75,21 @@ class ConnectorManager:
     async def public(self, name: str, trading_pairs: list[str] | None = None) -> Any:
         """A connector for public market data, without credentials."""
         connector = await self._get(None, name, [], trading_required=False)
-        missing = [pair for pair in trading_pairs or () if pair not in connector.order_books]
-        if missing:
-            # One pair added at a time per connector: two requests for the same new pair would
-            # both ask the tracker for it, and the second would drop the first one's tracking.
-            async with self._lock((None, name, "pairs")):
-                for pair in missing:
-                    if pair not in connector.order_books:
-                        await self._add_pair(connector, name, pair)
+        await self.follow(None, name, connector, trading_pairs or [])
         return connector
+
+    async def follow(self, account: str | None, name: str, connector: Any, pairs: list[str]) -> None:
+        """Make a running connector follow the order books of ``pairs`` (a trading connector starts
+        with none: a market order needs the touch, and hummingbot prices it from the book)."""
+        missing = [pair for pair in pairs if pair not in connector.order_books]
+        if not missing:
+            return
+        # One pair added at a time per connector: two requests for the same new pair would both
+        # ask the tracker for it, and the second would drop the first one's tracking.
+        async with self._lock((account, name, "pairs")):
+            for pair in missing:
+                if pair not in connector.order_books:
+                    await self._add_pair(connector, name, pair)
 
     def _lock(self, key: tuple[str | None, ...]) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -235,3 +241,18 @@ class ConnectorManager:
         if self._clock is not None:
             self._clock.__exit__(None, None, None)
         self._clock = None
+        await _close_shared_session()
+
+
+async def _close_shared_session() -> None:
+    """hummingbot's connectors share one HTTP session (its ConnectionsFactory); closed last."""
+    import sys
+
+    if "hummingbot.core.web_assistant.connections.connections_factory" not in sys.modules:
+        return  # no connector ever ran: nothing to close, nothing to import
+    from hummingbot.core.web_assistant.connections.connections_factory import ConnectionsFactory
+
+    try:
+        await ConnectionsFactory().close()
+    except Exception:
+        log.debug("closing hummingbot's HTTP session failed", exc_info=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str, str]
+FINISHED_KEPT = 1_000  # finished orders kept in memory for late news of them
 
 
 class TradingService:
@@ -40,6 +42,9 @@ class TradingService:
         self.settings = kernel.settings.section("trading", TradingSettings)
         self.recorder = Recorder(kernel, self.settings.record_batch)
         self._orders: dict[Key, OrderRecord] = {}  # the active ones; the rest live in the database
+        # The latest finished ones too: an exchange may tell of an order after its end (a fill
+        # reported before the acknowledgement, say), and that news must land on the same record.
+        self._finished: OrderedDict[Key, OrderRecord] = OrderedDict()
         self._watches: dict[tuple[str, str], ConnectorWatch] = {}
         self._unwatch: Callable[[], None] | None = None
         self._unsettled: set[Key] = set()  # recorded before a restart, not yet confirmed with the exchange
@@ -107,11 +112,15 @@ class TradingService:
         if connector is not None:
             self._watches[key] = ConnectorWatch(self, account, name, connector)
 
-    async def connector(self, account: str, name: str) -> Any:
+    async def connector(self, account: str, name: str, pair: str | None = None) -> Any:
         """The account's trading connector on ``name``: 404 for an unknown account, 400 for an
-        unknown connector, 503 if it cannot be reached."""
+        unknown connector, 503 if it cannot be reached. With a pair the connector trades, its
+        order book is followed too (prices and hummingbot's own market orders need it)."""
         await self.require_account(account)
-        return await self.manager.trading(account, name)
+        connector = await self.manager.trading(account, name)
+        if pair is not None and pair in connector.trading_rules:
+            await self.manager.follow(account, name, connector, [pair])
+        return connector
 
     async def require_account(self, account: str) -> None:
         accounts = self.kernel.service(ACCOUNTS)
@@ -142,7 +151,7 @@ class TradingService:
     async def preview(self, account: str, connector_name: str, intent: OrderIntent) -> Checked:
         """What ``place`` would send (quantized amount and price, notional, estimated fee), or the
         ``InvalidInput`` it would raise: for an order ticket, before anything is recorded."""
-        connector = await self.connector(account, connector_name)
+        connector = await self.connector(account, connector_name, intent.trading_pair)
         if not is_perpetual(connector):
             intent = OrderIntent(
                 intent.trading_pair, intent.trade_type, intent.order_type, intent.amount, intent.price, "NIL"
@@ -155,7 +164,7 @@ class TradingService:
         connector_name: str,
         intent: OrderIntent,
     ) -> OrderRecord:
-        connector = await self.connector(account, connector_name)
+        connector = await self.connector(account, connector_name, intent.trading_pair)
         perpetual = is_perpetual(connector)
         if not perpetual:
             intent = OrderIntent(
@@ -233,7 +242,16 @@ class TradingService:
                 raise Conflict(
                     f"Order {order_id} is already {record.status.value}: there is nothing to cancel."
                 )
-        await self.manager.ask(connector_name, connector._execute_cancel(record.trading_pair, order_id))
+        cancelled = await self.manager.ask(
+            connector_name, connector._execute_cancel(record.trading_pair, order_id)
+        )
+        if cancelled is None:
+            # hummingbot logs an exchange's refusal or silence and returns nothing: say so, rather
+            # than "initiated" for an order that may well still rest.
+            raise Unavailable(
+                f"{connector_name} did not confirm the cancellation of {order_id}: it may still be open; "
+                "its status is recorded as the exchange reports it."
+            )
         return order_id
 
     async def cancel_all(self, account: str | None = None, connector_name: str | None = None) -> list[str]:
@@ -262,7 +280,7 @@ class TradingService:
     ) -> OrderRecord | None:
         """The active record of an order, adopting one the desk did not place (an executor's, say)."""
         key = (account, connector_name, order_id)
-        record = self._orders.get(key)
+        record = self._orders.get(key) or self._finished.get(key)
         if record is not None:
             return record
         tracked = connector._order_tracker.fetch_order(client_order_id=order_id)
@@ -286,7 +304,10 @@ class TradingService:
         return record
 
     def order_opened(self, record: OrderRecord, exchange_order_id: str | None) -> None:
-        record.exchange_order_id = exchange_order_id or record.exchange_order_id
+        known = record.exchange_order_id
+        record.exchange_order_id = exchange_order_id or known
+        if record.status in FINAL and record.exchange_order_id == known:
+            return  # the acknowledgement came after the end: nothing new to record
         if record.status == Status.PENDING_SUBMIT:
             record.status = Status.OPEN
         self._changed(record, "accepted by the exchange")
@@ -371,9 +392,11 @@ class TradingService:
     def _changed(self, record: OrderRecord, detail: str) -> None:
         record.updated_at = self.kernel.clock()
         self.recorder.order(record.row(), self._event_row(record, detail))
-        if record.status in FINAL:
-            self._orders.pop(record.key, None)
+        if record.status in FINAL and self._orders.pop(record.key, None) is not None:
             self._unsettled.discard(record.key)
+            self._finished[record.key] = record
+            while len(self._finished) > FINISHED_KEPT:
+                self._finished.popitem(last=False)
         self._publish(record)
 
     def _event_row(self, record: OrderRecord, detail: str) -> dict[str, Any]:
