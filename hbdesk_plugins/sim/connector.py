@@ -421,6 +421,11 @@ class SimConnectorMixin:
     def _is_order_not_found_during_cancelation_error(self, cancelation_exception: Exception) -> bool:
         return isinstance(cancelation_exception, UnknownOrder)
 
+    def _create_order_tracker(self) -> ClientOrderTracker:
+        from hbdesk_plugins.sim.order_tracker import IndexedOrderTracker
+
+        return IndexedOrderTracker(connector=self)
+
     def _create_web_assistants_factory(self) -> WebAssistantsFactory:
         return WebAssistantsFactory(throttler=self._throttler)
 
