@@ -56,6 +56,7 @@ class OrderRecord:
     exchange_order_id: str | None = None
     error_message: str | None = None
     updated_at: float = 0.0
+    owner: str | None = None  # what placed it: an executor's id, say; None for a trader's order
     trade_ids: set[str] = field(default_factory=set)  # fills already counted
 
     @property
@@ -105,6 +106,7 @@ class OrderRecord:
             "exchange_order_id": self.exchange_order_id,
             "error_message": self.error_message,
             "updated_at": self.updated_at,
+            "owner": self.owner,
         }
 
     @classmethod
@@ -128,6 +130,7 @@ class OrderRecord:
             exchange_order_id=row.exchange_order_id,
             error_message=row.error_message,
             updated_at=row.updated_at,
+            owner=row.owner,
             trade_ids=trade_ids or set(),
         )
 
@@ -153,6 +156,7 @@ class OrderRecord:
             "timestamp": self.created_at,
             "exchange_order_id": self.exchange_order_id,
             "error_message": self.error_message,
+            "owner": self.owner,
         }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -200,10 +200,68 @@ class TradingService:
             self._orders.pop(record.key, None)
             raise Unavailable(f"the order could not be recorded, so it was not sent: {exc}") from exc
         self._publish(record)
-        self.kernel.spawn(self._send(connector, record, checked), name=f"send {order_id}")
+        self.kernel.spawn(self._send(connector, record), name=f"send {order_id}")
         return record
 
-    async def _send(self, connector: Any, record: OrderRecord, checked: Checked) -> None:
+    def submit(
+        self,
+        account: str,
+        connector_name: str,
+        connector: Any,
+        intent: OrderIntent,
+        owner: str,
+        before_send: Callable[[], Awaitable[None]] | None = None,
+    ) -> str:
+        """Place an order for hbdesk code that trades by itself (an executor): the client order id
+        comes back at once, as hummingbot's ``buy``/``sell`` give it, while the order is recorded
+        (with its owner) and, once the record and ``before_send`` are done, sent. Nothing is
+        checked here: the caller sizes its own orders and learns of a refusal through the
+        connector's failure event, as it would from the exchange."""
+        from hummingbot.connector.utils import get_new_client_order_id
+
+        order_id: str = get_new_client_order_id(
+            is_buy=intent.is_buy,
+            trading_pair=intent.trading_pair,
+            hbot_order_id_prefix=connector.client_order_id_prefix,
+            max_id_len=connector.client_order_id_max_length,
+        )
+        now = self.kernel.clock()
+        price = intent.price if intent.price is not None and intent.price.is_finite() else None
+        record = OrderRecord(
+            account_name=account,
+            connector_name=connector_name,
+            client_order_id=order_id,
+            trading_pair=intent.trading_pair,
+            trade_type=intent.trade_type,
+            order_type=intent.order_type,
+            position_action=intent.position_action if is_perpetual(connector) else "NIL",
+            amount=intent.amount,
+            price=price,
+            created_at=now,
+            updated_at=now,
+            owner=owner,
+        )
+        self._orders[record.key] = record
+        self.kernel.spawn(self._record_then_send(connector, record, before_send), name=f"send {order_id}")
+        return order_id
+
+    async def _record_then_send(
+        self, connector: Any, record: OrderRecord, before_send: Callable[[], Awaitable[None]] | None
+    ) -> None:
+        await asyncio.sleep(0)  # the caller stores the id it was given before anything can happen
+        try:
+            await self.recorder.order(record.row(), self._event_row(record, "recorded"))
+            if before_send is not None:
+                await before_send()
+        except Exception as exc:
+            reason = f"not sent: it could not be recorded first ({type(exc).__name__}: {exc})"
+            self.order_failed(record.key, reason)
+            _tell_failure(connector, record, reason)
+            return
+        self._publish(record)
+        await self._send(connector, record)
+
+    async def _send(self, connector: Any, record: OrderRecord) -> None:
         from hummingbot.core.data_type.common import OrderType, PositionAction, TradeType
 
         if self.settings.hold_before_send > 0:
@@ -216,9 +274,9 @@ class TradingService:
                 trade_type=TradeType[record.trade_type],
                 order_id=record.client_order_id,
                 trading_pair=record.trading_pair,
-                amount=checked.amount,
+                amount=record.amount,
                 order_type=OrderType[record.order_type],
-                price=checked.price if checked.price is not None else Decimal("NaN"),
+                price=record.price if record.price is not None else Decimal("NaN"),
                 **kwargs,
             )
         except Exception as exc:  # the connector reports most failures as events; this is the rest
@@ -652,6 +710,20 @@ class TradingService:
         if not is_perpetual(connector):
             raise InvalidInput(f"Connector '{name}' is not a perpetual connector.")
         return connector
+
+
+def _tell_failure(connector: Any, record: OrderRecord, reason: str) -> None:
+    """Tell the connector's listeners that an order failed, as the connector would."""
+    from hummingbot.core.data_type.common import OrderType
+    from hummingbot.core.event.events import MarketEvent, MarketOrderFailureEvent
+
+    event = MarketOrderFailureEvent(
+        timestamp=connector.current_timestamp,
+        order_id=record.client_order_id,
+        order_type=OrderType[record.order_type],
+        error_message=reason,
+    )
+    connector.trigger_event(MarketEvent.OrderFailure, event)
 
 
 class _Row:

@@ -49,6 +49,7 @@ class OrderRow(Base):
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
+    owner: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 class OrderEventRow(Base):

@@ -197,7 +197,7 @@ async def test_amounts_as_text_and_strict_types(api: Any) -> None:
         order_type="MARKET",
     )
     assert placed["amount"] == "0.01"
-    status, body = await post(
+    status, _ = await post(
         api,
         "/trading/orders",
         {
@@ -209,7 +209,7 @@ async def test_amounts_as_text_and_strict_types(api: Any) -> None:
         },
     )
     assert status == 422
-    status, body = await post(
+    status, _ = await post(
         api,
         "/trading/orders",
         {
@@ -284,3 +284,43 @@ async def test_an_idle_trading_connector_is_stopped_unless_an_order_rests_on_it(
     assert status == 200 and body["data"]
     status, _ = await post(api, f"/trading/{ACCOUNT}/hbdesk_sim/orders/{resting['order_id']}/cancel")
     assert status == 200
+
+
+async def test_an_order_submitted_by_code_is_recorded_with_its_owner_before_it_is_sent(
+    api: Any, desk: Desk
+) -> None:
+    from decimal import Decimal
+
+    from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER
+    from hbdesk_plugins.trading.checks import OrderIntent
+
+    await post(api, "/trading/orders/active")  # the app (and the desk) are up
+    service = desk.kernel.service(TRADING)
+    connector = await desk.kernel.service(CONNECTOR_MANAGER).trading(ACCOUNT, "hbdesk_sim")
+    intent = OrderIntent("SOL-USDT", "BUY", "MARKET", Decimal("0.1"), None, "NIL")
+    order_id = service.submit(ACCOUNT, "hbdesk_sim", connector, intent, owner="executor-1")
+    assert order_id in {r.client_order_id for r in service.active_orders()}  # known at once
+
+    async def filled() -> bool:
+        _, body = await post(api, "/trading/orders/search", {"status": "FILLED"})
+        return any(o["order_id"] == order_id and o["owner"] == "executor-1" for o in body["data"])
+
+    await wait_for(filled, timeout=10)
+
+    # A failure before the send (the caller's own record, say) fails the order, never sends it,
+    # and tells the connector's listeners as a refusal from the exchange would.
+    from hummingbot.core.event.event_forwarder import SourceInfoEventForwarder
+    from hummingbot.core.event.events import MarketEvent
+
+    failures: list[Any] = []
+    forwarder = SourceInfoEventForwarder(lambda _tag, _source, event: failures.append(event))
+    connector.add_listener(MarketEvent.OrderFailure, forwarder)
+
+    async def refuse() -> None:
+        raise OSError("disk full")
+
+    refused = service.submit(ACCOUNT, "hbdesk_sim", connector, intent, owner="executor-1", before_send=refuse)
+    await wait_for(lambda: any(e.order_id == refused for e in failures))
+    _, body = await post(api, "/trading/orders/search", {"status": "FAILED"})
+    [failed] = [o for o in body["data"] if o["order_id"] == refused]
+    assert "could not be recorded first" in failed["error_message"] and failed["exchange_order_id"] is None
