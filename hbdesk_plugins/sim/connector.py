@@ -344,10 +344,16 @@ class SimConnectorMixin:
 
     async def _update_balances(self) -> None:
         balances = self.venue.balances(self.account)
-        self._account_balances = {asset: total for asset, (total, _available) in balances.items()}
-        self._account_available_balances = {
-            asset: available for asset, (_total, available) in balances.items()
-        }
+        # Every token of the market, at zero where the account holds none: hummingbot deems a
+        # connector ready only once it has balances, and an account never funded is still an
+        # account (an empty wallet, not an exchange that does not answer).
+        zero = Decimal(0)
+        tokens = {token for pair in self.venue.market.trading_pairs() for token in pair.split("-", 1)}
+        self._account_balances = {token: zero for token in tokens}
+        self._account_available_balances = dict(self._account_balances)
+        for asset, (total, available) in balances.items():
+            self._account_balances[asset] = total
+            self._account_available_balances[asset] = available
 
     async def _get_last_traded_price(self, trading_pair: str) -> float:
         return self.venue.market.mid(trading_pair, self._now())

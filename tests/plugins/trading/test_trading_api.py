@@ -324,3 +324,23 @@ async def test_an_order_submitted_by_code_is_recorded_with_its_owner_before_it_i
     _, body = await post(api, "/trading/orders/search", {"status": "FAILED"})
     [failed] = [o for o in body["data"] if o["order_id"] == refused]
     assert "could not be recorded first" in failed["error_message"] and failed["exchange_order_id"] is None
+
+
+async def test_an_account_never_funded_on_the_sim_trades_nothing_but_answers_at_once(api: Any) -> None:
+    response = await api.post("/accounts/add-account", params={"account_name": "empty"}, headers=AUTH)
+    assert response.status == 201
+    status, body = await post(
+        api,
+        "/trading/orders",
+        {
+            "account_name": "empty",
+            "connector_name": "hbdesk_sim",
+            "trading_pair": "BTC-USDT",
+            "trade_type": "BUY",
+            "amount": 0.01,
+            "order_type": "MARKET",
+        },
+    )
+    assert status == 400 and "Insufficient balance" in body["detail"], body  # not a 503 after a timeout
+    status, body = await post(api, "/trading/positions", {"account_names": ["empty"]})
+    assert status == 200 and body["data"] == []
