@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hbdesk.sdk import Event, ServiceKey
 
 if TYPE_CHECKING:
+    from hbdesk_plugins.trading.checks import OrderIntent as OrderIntent
     from hbdesk_plugins.trading.service import TradingService
 
 TRADING: ServiceKey[TradingService] = ServiceKey("trading")
@@ -41,3 +43,10 @@ class FundingPaid(Event):
     account_name: str
     connector_name: str
     payment: dict[str, Any] = field(default_factory=dict)
+
+
+def __getattr__(name: str) -> Any:
+    """``OrderIntent`` (what ``TradingService.place``/``submit`` take) loads on first use."""
+    if name == "OrderIntent":
+        return importlib.import_module("hbdesk_plugins.trading.checks").OrderIntent
+    raise AttributeError(name)

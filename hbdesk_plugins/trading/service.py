@@ -171,28 +171,7 @@ class TradingService:
                 intent.trading_pair, intent.trade_type, intent.order_type, intent.amount, intent.price, "NIL"
             )
         checked = check(connector, intent)
-        from hummingbot.connector.utils import get_new_client_order_id
-
-        order_id = get_new_client_order_id(
-            is_buy=intent.is_buy,
-            trading_pair=intent.trading_pair,
-            hbot_order_id_prefix=connector.client_order_id_prefix,
-            max_id_len=connector.client_order_id_max_length,
-        )
-        now = self.kernel.clock()
-        record = OrderRecord(
-            account_name=account,
-            connector_name=connector_name,
-            client_order_id=order_id,
-            trading_pair=intent.trading_pair,
-            trade_type=intent.trade_type,
-            order_type=intent.order_type,
-            position_action=intent.position_action,
-            amount=checked.amount,
-            price=checked.price,
-            created_at=now,
-            updated_at=now,
-        )
+        record = self._new_record(account, connector_name, connector, intent, checked.amount, checked.price)
         self._orders[record.key] = record
         try:
             await self.recorder.order(record.row(), self._event_row(record, "recorded"))
@@ -200,7 +179,7 @@ class TradingService:
             self._orders.pop(record.key, None)
             raise Unavailable(f"the order could not be recorded, so it was not sent: {exc}") from exc
         self._publish(record)
-        self.kernel.spawn(self._send(connector, record), name=f"send {order_id}")
+        self.kernel.spawn(self._send(connector, record), name=f"send {record.client_order_id}")
         return record
 
     def submit(
@@ -217,6 +196,25 @@ class TradingService:
         (with its owner) and, once the record and ``before_send`` are done, sent. Nothing is
         checked here: the caller sizes its own orders and learns of a refusal through the
         connector's failure event, as it would from the exchange."""
+        price = intent.price if intent.price is not None and intent.price.is_finite() else None
+        record = self._new_record(account, connector_name, connector, intent, intent.amount, price, owner)
+        self._orders[record.key] = record
+        self.kernel.spawn(
+            self._record_then_send(connector, record, before_send), name=f"send {record.client_order_id}"
+        )
+        return record.client_order_id
+
+    def _new_record(
+        self,
+        account: str,
+        connector_name: str,
+        connector: Any,
+        intent: OrderIntent,
+        amount: Decimal,
+        price: Decimal | None,
+        owner: str | None = None,
+    ) -> OrderRecord:
+        """A new order's record, with a client order id the connector's own way."""
         from hummingbot.connector.utils import get_new_client_order_id
 
         order_id: str = get_new_client_order_id(
@@ -226,8 +224,7 @@ class TradingService:
             max_id_len=connector.client_order_id_max_length,
         )
         now = self.kernel.clock()
-        price = intent.price if intent.price is not None and intent.price.is_finite() else None
-        record = OrderRecord(
+        return OrderRecord(
             account_name=account,
             connector_name=connector_name,
             client_order_id=order_id,
@@ -235,15 +232,12 @@ class TradingService:
             trade_type=intent.trade_type,
             order_type=intent.order_type,
             position_action=intent.position_action if is_perpetual(connector) else "NIL",
-            amount=intent.amount,
+            amount=amount,
             price=price,
             created_at=now,
             updated_at=now,
             owner=owner,
         )
-        self._orders[record.key] = record
-        self.kernel.spawn(self._record_then_send(connector, record, before_send), name=f"send {order_id}")
-        return order_id
 
     async def _record_then_send(
         self, connector: Any, record: OrderRecord, before_send: Callable[[], Awaitable[None]] | None
@@ -582,6 +576,7 @@ class TradingService:
                 # Still resting: the connector follows it from here, as if it had placed it.
                 tracked.current_state = state
                 tracked.executed_amount_base = record.filled_amount
+                tracked.executed_amount_quote = record.filled_amount * (record.average_fill_price or 0)
                 for trade in trades:
                     tracked.order_fills[trade.trade_id] = trade
                 connector._order_tracker.start_tracking_order(tracked)
