@@ -119,13 +119,14 @@ def _fee_rate(connector: Any, intent: OrderIntent, amount: Decimal, price: Decim
 
     base, quote = intent.trading_pair.split("-", 1)
     try:
+        # By keyword: the perpetual base puts position_action before the amount, the spot one has none.
         fee = connector.get_fee(
-            base,
-            quote,
-            OrderType[intent.order_type],
-            TradeType[intent.trade_type],
-            amount,
-            price,
+            base_currency=base,
+            quote_currency=quote,
+            order_type=OrderType[intent.order_type],
+            order_side=TradeType[intent.trade_type],
+            amount=amount,
+            price=price,
             is_maker=intent.order_type == "LIMIT_MAKER",
             **(
                 {"position_action": PositionAction[intent.position_action]} if is_perpetual(connector) else {}

@@ -344,3 +344,16 @@ async def test_an_account_never_funded_on_the_sim_trades_nothing_but_answers_at_
     assert status == 400 and "Insufficient balance" in body["detail"], body  # not a 503 after a timeout
     status, body = await post(api, "/trading/positions", {"account_names": ["empty"]})
     assert status == 200 and body["data"] == []
+
+
+async def test_the_preview_estimates_the_fee_on_spot_and_perpetual(api: Any, desk: Desk) -> None:
+    from decimal import Decimal
+
+    from hbdesk_plugins.trading.checks import OrderIntent
+
+    await post(api, "/trading/orders/active")
+    service = desk.kernel.service(TRADING)
+    for connector, action in (("hbdesk_sim", "NIL"), ("hbdesk_sim_perpetual", "OPEN")):
+        intent = OrderIntent("BTC-USDT", "BUY", "MARKET", Decimal("0.01"), None, action)
+        checked = await service.preview(ACCOUNT, connector, intent)
+        assert checked.fee > 0 and checked.fee < checked.notional / 100, connector
