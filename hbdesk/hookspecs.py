@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import click
     from textual.screen import Screen
     from textual.theme import Theme
+    from textual.widget import Widget
 
     from hbdesk.kernel.kernel import Kernel
     from hbdesk.kernel.services import RegisterService
@@ -46,6 +47,11 @@ class RegisterScreen(Protocol):
     def __call__(
         self, mode: str, factory: Callable[[], Screen[Any]], title: str | None = None, key: str | None = None
     ) -> None: ...
+
+
+class RegisterHomePanel(Protocol):
+    def __call__(self, name: str, factory: Callable[[], Widget], order: int = 100) -> None:
+        """A panel of the home screen's summary, titled ``name``; lower ``order`` comes first."""
 
 
 class RegisterCommand(Protocol):
@@ -94,6 +100,11 @@ def register_screens(app: DeskApp, register: RegisterScreen) -> None:
 @hookspec
 def register_commands(app: DeskApp, register: RegisterCommand) -> None:
     """Add command-palette entries: ``register(title, callback, help="")``, titled "domain: Action"."""
+
+
+@hookspec
+def register_home_panels(app: DeskApp, register: RegisterHomePanel) -> None:
+    """Add panels to the home screen's summary: ``register(name, factory, order=100)``."""
 
 
 @hookspec

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hbdesk.hookspecs import (
     RegisterCommand,
+    RegisterHomePanel,
     RegisterHookspecs,
     RegisterRoutes,
     RegisterScreen,
@@ -72,6 +73,7 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.settings import PluginSettings as PluginSettings
     from hbdesk.tui.app import DeskApp as DeskApp
     from hbdesk.tui.contributions import screen_action as screen_action
+    from hbdesk.tui.panel import DeskPanel as DeskPanel
     from hbdesk.tui.screen import DeskScreen as DeskScreen
     from hbdesk.tui.widgets.chart import CandleChart as CandleChart
     from hbdesk.tui.widgets.confirm import ConfirmModal as ConfirmModal
@@ -141,6 +143,7 @@ _EXPORTS: dict[str, str] = {
     "DeskApp": "hbdesk.tui.app",
     "DeskScreen": "hbdesk.tui.screen",
     "screen_action": "hbdesk.tui.contributions",
+    "DeskPanel": "hbdesk.tui.panel",
     "CandleChart": "hbdesk.tui.widgets.chart",
     "ConfirmModal": "hbdesk.tui.widgets.confirm",
     "FormField": "hbdesk.tui.widgets.form",
@@ -168,6 +171,7 @@ __all__ = [
     "CoreSettings",
     "Desk",
     "DeskApp",
+    "DeskPanel",
     "DeskScreen",
     "Encoded",
     "Event",
@@ -186,6 +190,7 @@ __all__ = [
     "PositiveAmount",
     "RateBook",
     "RegisterCommand",
+    "RegisterHomePanel",
     "RegisterHookspecs",
     "RegisterRoutes",
     "RegisterScreen",

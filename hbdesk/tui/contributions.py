@@ -1,4 +1,4 @@
-"""What plugins contribute to the desk: screens, palette commands and themes.
+"""What plugins contribute to the desk: screens, palette commands, home panels and themes.
 
 A screen's ``key`` is the letter typed after the leader key (``g a`` opens accounts). Plugins
 written when screens were switched by digits still pass one: the screen keeps that digit as a
@@ -25,6 +25,7 @@ SCREEN_LIST_KEY = "ctrl+o"  # every screen, filtered as you type
 CORE = "hbdesk"  # the owner of the screens the desk itself brings (home)
 LETTERS = frozenset(string.ascii_lowercase)
 DIGITS = frozenset(string.digits)
+MOUNT_REFRESHES = 100  # refreshes to wait for a screen opened for the first time to be mounted
 
 
 def screen_action(app: Any, mode: str, action: str) -> Callable[[], None]:
@@ -32,7 +33,16 @@ def screen_action(app: Any, mode: str, action: str) -> Callable[[], None]:
 
     def run() -> None:
         app.switch_mode(mode)
-        app.call_after_refresh(lambda: app.screen.run_action(action))
+        app.call_after_refresh(act, MOUNT_REFRESHES)
+
+    async def act(tries: int) -> None:
+        # A screen opened for the first time is still composing after one refresh: its action
+        # would find none of its widgets. Wait for it to be mounted (a few refreshes at most).
+        screen = app.screen
+        if not screen.is_mounted and tries > 0:
+            app.call_after_refresh(act, tries - 1)
+        else:
+            await screen.run_action(action)
 
     return run
 
@@ -60,10 +70,19 @@ class CommandSpec:
     help: str = ""
 
 
+@dataclass(frozen=True)
+class HomePanelSpec:
+    owner: str
+    name: str  # the panel's title on the home screen
+    factory: Callable[[], Any]
+    order: int = 100  # lower first; a tie keeps plugin load order
+
+
 @dataclass
 class Contributions:
     screens: list[ScreenSpec] = field(default_factory=list)
     commands: list[CommandSpec] = field(default_factory=list)
+    home_panels: list[HomePanelSpec] = field(default_factory=list)
     themes: list[Any] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (plugin, what was refused)
     clashes: list[tuple[str, str]] = field(default_factory=list)  # (plugin, mode it cannot have)
@@ -134,7 +153,7 @@ class ScreenTable:
 
 
 def collect(app: Any, plugins: LoadedPlugins, core: Sequence[ScreenSpec] = ()) -> Contributions:
-    """Ask every plugin for its themes, screens and commands; ``core`` screens come first.
+    """Ask every plugin for its themes, screens, commands and home panels; ``core`` screens come first.
 
     A plugin whose hook raises, or whose screen mode another plugin holds, is left out (reported
     as failed by ``hbdesk plugins``) and none of its screens or commands stay.
@@ -152,11 +171,16 @@ def collect(app: Any, plugins: LoadedPlugins, core: Sequence[ScreenSpec] = ()) -
     for owner, args, kwargs in gather("register_commands", app=app):
         register_command = partial(_register_command, found, owner)
         _apply(table, "register_commands", owner, register_command, args, kwargs)
+    for owner, args, kwargs in gather("register_home_panels", app=app):
+        register_panel = partial(_register_home_panel, table, owner)
+        _apply(table, "register_home_panels", owner, register_panel, args, kwargs)
     for owner, reason in found.clashes:
         plugins.fail(owner, reason)
     failed = {info.name for info in plugins.failures}
     found.screens = [spec for spec in found.screens if spec.owner not in failed]
     found.commands = [command for command in found.commands if command.owner not in failed]
+    found.home_panels = [panel for panel in found.home_panels if panel.owner not in failed]
+    found.home_panels.sort(key=lambda panel: panel.order)  # stable: load order breaks ties
     # The desk's own screens first, then by letter, then those without one in registration order.
     found.screens.sort(key=lambda spec: (spec.owner != CORE, spec.key is None, spec.key or ""))
     return found
@@ -187,6 +211,18 @@ def _register_screen(
     key: str | None = None,
 ) -> None:
     table.add(ScreenSpec(owner, mode, factory, title or mode.title()), key)
+
+
+def _register_home_panel(
+    table: ScreenTable, owner: str, name: str, factory: Callable[[], Any], order: int = 100
+) -> None:
+    # A second panel of one name would read as a duplicate on home: the first keeps it.
+    if holder := next((panel for panel in table.found.home_panels if panel.name == name), None):
+        table.refuse(
+            owner, f"home panel {name!r} is already registered by plugin {holder.owner!r}: it is refused"
+        )
+        return
+    table.found.home_panels.append(HomePanelSpec(owner, name, factory, order))
 
 
 def _register_command(

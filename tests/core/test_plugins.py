@@ -145,6 +145,26 @@ async def test_hooks_screens_commands_and_themes_reach_the_desk(plugin_site: Pat
         assert str(app.screen.query_one("#example-body").render()) == "example screen body"
 
 
+async def test_hook_register_home_panels_puts_a_live_panel_on_home(plugin_site: Path, tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from hbdesk.tui.app import DeskApp
+    from tests.desk_support import kernel_running
+    from tests.helpers import wait_for
+
+    install_plugin(plugin_site, "hbdesk_example_plugin", "example")
+    app = DeskApp(create_desk(core_settings(tmp_path)))
+    panels = [(panel.owner, panel.name) for panel in app.contributions.home_panels]
+    assert panels[0] == ("example", "Example greeting")  # order=5: before the built-ins' panels
+    # Alone on home: this test quits as soon as the panel has loaded, before the others would.
+    app.contributions.home_panels = app.contributions.home_panels[:1]
+    async with app.run_test(size=(80, 24)):
+        await kernel_running(app)
+        body = app.screen.query_one("#example-panel-body", Static)
+        await wait_for(lambda: str(body.render()) == "hello from example")
+        assert app.screen.query_one("#home-panel-0").border_title == "Example greeting"
+
+
 def test_hook_register_cli_commands_adds_a_subcommand(
     plugin_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
