@@ -6,25 +6,50 @@ hummingbot's rate sources. The chosen source and global
 token live in the desk's preferences, so a restart keeps them. Prices are kept for ``PRICE_TTL``
 seconds; a pair the source does not list is resolved through a common token (ETH-BTC from
 ETH-USDT and BTC-USDT).
+
+hummingbot's global ``RateOracle`` follows the same config and is fed the same prices (see
+``hummingbot_oracle``), so hummingbot code running in the desk prices as the API does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from hbdesk.sdk import InvalidInput, Kernel, NotFound, RateBook, Unavailable, split_pair, token_list
+from hbdesk.sdk import (
+    HbdeskError,
+    InvalidInput,
+    Kernel,
+    NotFound,
+    RateBook,
+    Unavailable,
+    split_pair,
+    token_list,
+)
 from hbdesk_plugins.connectors.public import CONNECTORS
 from hbdesk_plugins.rate_oracle.models import RateOracleConfig, RateOracleConfigUpdateRequest
 from hbdesk_plugins.rate_oracle.rate_sources import RateSources
+
+if TYPE_CHECKING:
+    from hbdesk_plugins.rate_oracle.hummingbot_oracle import GlobalOracle
 
 log = logging.getLogger(__name__)
 
 PREFERENCE = "rate_oracle"  # the key of the config in the desk's preferences
 PRICE_TTL = 5.0  # seconds a fetched set of prices answers rates before it is fetched again
+FEED_INTERVAL = 1.0  # seconds between two feeds of hummingbot's oracle, as its own loop has it
+FEED_BACKOFF = 60.0  # the longest wait between two feeds while the source cannot be reached
+
+
+def _load_global_oracle() -> type[GlobalOracle]:
+    from hbdesk_plugins.rate_oracle.hummingbot_oracle import GlobalOracle
+
+    return GlobalOracle
 
 
 @dataclass(frozen=True)
@@ -44,6 +69,15 @@ class RateOracleService:
         self._stored = self._load()
         self._snapshot: Snapshot | None = None
         self._updating = asyncio.Lock()
+        self._hummingbot: GlobalOracle | None = None
+        self._hummingbot_fed = asyncio.Event()
+        # Fed from a network source only once hummingbot code asked for the oracle: until then a
+        # desk without network would ask binance (say) every second for nothing.
+        self._hummingbot_wanted = False
+        self._config_changed = asyncio.Event()
+
+    async def start(self) -> None:
+        self.kernel.spawn(self._follow_hummingbot(), name="hummingbot rate oracle")
 
     def _load(self) -> RateOracleConfig:
         stored = self.kernel.preferences.get(PREFERENCE) or {}
@@ -117,6 +151,9 @@ class RateOracleService:
             if changes:
                 self.kernel.preferences.set(PREFERENCE, new.model_dump())
                 self._snapshot = None
+                if self._hummingbot is not None:
+                    self._hummingbot.configure()  # at once: hummingbot never quotes the old token
+                self._config_changed.set()
             return changes
 
     async def _validate(self, config: RateOracleConfig) -> None:
@@ -140,7 +177,7 @@ class RateOracleService:
             not fresh
             and kept is not None
             and (kept.source, kept.quote_token) == (source, quote)
-            and self.kernel.clock() - kept.updated_at < PRICE_TTL
+            and 0 <= self.kernel.clock() - kept.updated_at < PRICE_TTL  # a clock set back: not young
         ):
             return kept
         if source in self._markets():
@@ -150,7 +187,16 @@ class RateOracleService:
         snapshot = Snapshot(source, quote, prices, self.kernel.clock())
         if (self.source, self.quote_token) == (source, quote):  # the config did not change meanwhile
             self._snapshot = snapshot
+            if self._hummingbot is not None:
+                self._hummingbot.take(snapshot)  # hummingbot's code sees what the API answered
         return snapshot
+
+    async def prices_of(self, source: str, quote: str) -> dict[str, float]:
+        """Pair → price from any source in any quote token, kept nowhere (the global token's
+        prices of the chosen source are ``prices``)."""
+        if source in self._markets():
+            return self._market_prices(source, quote)
+        return await self.sources.prices(source, quote)
 
     async def rate(self, pair: str, fresh: bool = False) -> tuple[float, Snapshot]:
         base, quote = split_pair(pair)
@@ -173,6 +219,44 @@ class RateOracleService:
         snapshot = await self.prices()
         book = RateBook(snapshot.prices)
         return {pair: book.rate(base, quote) for pair, (base, quote) in wanted.items()}, snapshot
+
+    # -- hummingbot's global oracle --------------------------------------------------------------
+
+    async def hummingbot_oracle(self) -> Any:
+        """hummingbot's ``RateOracle.get_instance()``, configured, and fed (or tried) at least
+        once; from now on fed every second whatever the source (hummingbot code uses it)."""
+        self._hummingbot_wanted = True
+        self._config_changed.set()
+        await self._hummingbot_fed.wait()
+        if self._hummingbot is None:
+            raise Unavailable("hummingbot's rate oracle could not be loaded: see the desk's log")
+        return self._hummingbot.oracle
+
+    async def _follow_hummingbot(self) -> None:
+        """Configure hummingbot's oracle, then feed it for as long as the desk runs."""
+        try:
+            # hummingbot takes a second or so to import: in a thread, off the event loop.
+            oracle_class = await asyncio.to_thread(_load_global_oracle)
+        except Exception:
+            log.exception("hummingbot's rate oracle could not be loaded; its code prices nothing")
+            self._hummingbot_fed.set()  # whoever waits for it is told
+            return
+        self._hummingbot = oracle_class(self)
+        failures = 0
+        while True:
+            self._config_changed.clear()
+            self._hummingbot.configure()
+            if self._hummingbot_wanted or self.source in self._markets():
+                try:
+                    self._hummingbot.take(await self.prices())
+                    failures = 0
+                except HbdeskError as exc:  # the source is down: hummingbot keeps its last prices
+                    failures += 1
+                    log.debug("hummingbot's rate oracle not fed: %s", exc.detail)
+            self._hummingbot_fed.set()
+            wait = min(FEED_BACKOFF, FEED_INTERVAL * 2**failures) if failures else FEED_INTERVAL
+            with suppress(TimeoutError):  # a change of config feeds at once
+                await asyncio.wait_for(self._config_changed.wait(), wait)
 
     # -- a provider's market as a source ---------------------------------------------------------
 
