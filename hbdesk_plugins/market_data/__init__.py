@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterScreen, RegisterSettings, hookimpl
+from hbdesk.sdk import (
+    RegisterCommand,
+    RegisterHomePanel,
+    RegisterRoutes,
+    RegisterScreen,
+    RegisterSettings,
+    hookimpl,
+)
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
 from hbdesk_plugins.market_data.public import MARKET_DATA, MARKET_TICKERS
 from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from textual.widget import Widget
 
     from hbdesk.sdk import DeskApp, Kernel, RegisterService
     from hbdesk_plugins.market_data.service import MarketDataService
@@ -69,3 +78,13 @@ def register_commands(app: DeskApp, register: RegisterCommand) -> None:
     register("market: Pick a trading pair", open_and("pick_pair"), help="Fuzzy-search a connector and pair")
     register("market: Next candle interval", open_and("interval(1)"), help="1s, 1m, 3m … 1d")
     register("market: Follow the newest candles", open_and("follow"), help="Undo panning (end)")
+
+
+@hookimpl
+def register_home_panels(app: DeskApp, register: RegisterHomePanel) -> None:
+    def tickers() -> Widget:
+        from hbdesk_plugins.market_data.panels import TickersPanel
+
+        return TickersPanel()
+
+    register("Tickers", tickers, order=30)

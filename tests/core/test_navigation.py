@@ -68,12 +68,19 @@ async def test_the_leader_key_then_a_screens_letter_switches_to_it(desk_app: Des
     app = desk_app
     async with app.run_test(size=(80, 24)) as pilot:
         letters = {spec.mode: spec.key for spec in app.contributions.screens}
-        assert letters == {"home": "h", "accounts": "a", "docker": "d", "market": "m"}
+        assert letters == {
+            "home": "h",
+            "accounts": "a",
+            "docker": "d",
+            "market": "m",
+            "portfolio": "p",
+            "trading": "t",
+        }
         await go(pilot, "g")
         assert isinstance(app.screen, GoToPanel)
         await go(pilot, "escape")
         assert app.current_mode == "home" and not isinstance(app.screen, GoToPanel)
-        for mode in ("accounts", "docker", "market", "home"):
+        for mode in ("accounts", "docker", "market", "portfolio", "trading", "home"):
             await go(pilot, "g", letters[mode])
             await wait_for(lambda mode=mode: app.current_mode == mode)
         await go(pilot, "g", "a")
@@ -94,7 +101,14 @@ async def test_the_screen_list_filters_as_you_type_and_enter_opens(desk_app: Des
         assert isinstance(app.screen, ScreenList)
         options = app.screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert prompts == ["g h  Home", "g a  Accounts", "g d  Docker", "g m  Market"]
+        assert prompts == [
+            "g h  Home",
+            "g a  Accounts",
+            "g d  Docker",
+            "g m  Market",
+            "g p  Portfolio",
+            "g t  Trading",
+        ]
         await go(pilot, *"mrkt")
         assert [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)] == [
             "g m  Market"
@@ -143,7 +157,9 @@ async def test_a_plugin_claiming_a_held_key_or_mode_does_not_crash_the_desk(
         assert "rivals: Open Rivals" not in titles
 
 
-@pytest.mark.parametrize("keys", [(), ("2",), ("3",)], ids=["home", "accounts", "market"])
+@pytest.mark.parametrize(
+    "keys", [(), ("2",), ("3",), ("g", "t")], ids=["home", "accounts", "market", "trading"]
+)
 async def test_the_footer_at_80x24_shows_the_switcher_key(desk_app: DeskApp, keys: tuple[str, ...]) -> None:
     app = desk_app
     async with app.run_test(size=(80, 24)) as pilot:
