@@ -39,6 +39,7 @@ DEFAULT_PLUGINS = (
     "rate_oracle",
     "accounts",
     "trading",
+    "executors",
     "portfolio",
     "gateway",
     "docker",
