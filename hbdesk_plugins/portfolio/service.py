@@ -164,14 +164,26 @@ class PortfolioService:
         """The account's trading connector, started if need be, within the connectors' timeout.
         A start that takes longer goes on in the background: the manager keeps what it started."""
         manager = self.kernel.service(CONNECTOR_MANAGER)
+
+        async def start() -> Any:
+            # A refusal is an answer, handed back rather than raised: the kernel logs what its
+            # tasks raise as failures, and an exchange that is down is not one of the desk's.
+            try:
+                return await manager.trading(account, name)
+            except HbdeskError as exc:
+                return exc
+
         # The kernel's task, so a stop cancels a start still under way (a bare future would outlive
         # the kernel and could start hummingbot's clock again after it stopped).
-        start = self.kernel.spawn(manager.trading(account, name), name=f"start {name} for {account}")
-        start.add_done_callback(_quiet)
+        task = self.kernel.spawn(start(), name=f"start {name} for {account}")
+        task.add_done_callback(_quiet)
         try:
-            return await asyncio.wait_for(asyncio.shield(start), manager.timeout)
+            result = await asyncio.wait_for(asyncio.shield(task), manager.timeout)
         except TimeoutError:
             raise Unavailable(f"{name} did not answer within {manager.timeout:g} s") from None
+        if isinstance(result, HbdeskError):
+            raise result
+        return result
 
     async def _read(self, account: str, name: str, refresh: bool) -> Reading:
         manager = self.kernel.service(CONNECTOR_MANAGER)
