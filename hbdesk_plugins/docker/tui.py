@@ -126,7 +126,10 @@ class DockerScreen(DeskScreen):
             except HbdeskError as exc:  # the daemon went away between two looks
                 self._banner(exc.detail, down=True)
                 return
-            self._show_containers([*running, *exited])
+            # The two lists are asked one after the other: a container that stops in between is
+            # in both. Its later state (the second list's) is the one shown, once.
+            latest = {container.name: container for container in [*running, *exited]}
+            self._show_containers(list(latest.values()))
             self._show_images(images)
         await self._show_pulls(service.pulls())
 
