@@ -79,6 +79,10 @@ class ConnectorCatalog:
         provider = self._providers.get(name)
         return provider.market() if provider is not None and provider.market is not None else None
 
+    def keyless(self) -> list[str]:
+        """The connectors plugins provide that take no credentials: any account may use them."""
+        return sorted(p.name for p in self._providers.values() if not p.spec.fields)
+
     def market_connectors(self) -> list[str]:
         """The connectors whose market a provider computes, the desk's default market first."""
         named = [p for p in self._providers.values() if p.market is not None and p.market() is not None]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -78,7 +77,6 @@ class PortfolioService:
         # account → connectors it holds credentials for; forgotten on every change of the account
         self._credentials: dict[str, list[str]] = {}
         self._changes = 0  # account changes seen: a list read across one is not kept
-        self._free: list[str] | None = None  # providers' connectors that need no credentials
         self._prices: tuple[Any, Prices] | None = None  # (the oracle's snapshot, its prices)
         self._prices_failed: float | None = None  # when the rate oracle last could not answer
         self._recording = asyncio.Lock()
@@ -129,25 +127,6 @@ class PortfolioService:
             await catalog.spec(name)
         return set(names)
 
-    async def _free_connectors(self) -> list[str]:
-        """Providers' connectors that take no credentials: every account may trade on them."""
-        if self._free is not None:
-            return self._free
-        catalog = self.kernel.service(CONNECTORS)
-        # Providers with a market of their own are known at once; the others only show in the
-        # full list, once hummingbot's has loaded (the catalog lists no providers by themselves).
-        names = set(catalog.market_connectors())
-        loaded = catalog.loaded
-        if loaded:
-            with suppress(HbdeskError):
-                names.update(name for name in await catalog.names() if catalog.provider(name) is not None)
-        free = sorted(
-            name for name in names if (p := catalog.provider(name)) is not None and not p.spec.fields
-        )
-        if loaded:
-            self._free = free  # providers register once, when the catalog starts
-        return free
-
     async def connectors_of(self, account: str) -> list[str]:
         """The connectors an account's balances are read from, in name order."""
         credentials = self._credentials.get(account)
@@ -156,7 +135,7 @@ class PortfolioService:
             credentials = await self.kernel.service(ACCOUNTS).list_credentials(account)
             if seen == self._changes:
                 self._credentials[account] = credentials
-        return sorted({*credentials, *await self._free_connectors()})
+        return sorted({*credentials, *self.kernel.service(CONNECTORS).keyless()})
 
     # -- reading balances ------------------------------------------------------------------------
 

@@ -138,8 +138,7 @@ class TradingService:
         for name in chosen:
             if name not in known:
                 raise NotFound(f"Account '{excerpt(name)}' not found.")
-        catalog = self.kernel.service(CONNECTORS)
-        provided = [name for name in catalog.market_connectors() if catalog.provider(name) is not None]
+        provided = self.kernel.service(CONNECTORS).keyless()
         pairs: list[tuple[str, str]] = []
         for account in chosen:
             names = list(dict.fromkeys([*provided, *await service.list_credentials(account)]))
