@@ -64,6 +64,9 @@ class FakeEngine:
         self.socket_path = socket_path
         self.host = f"unix://{socket_path}"
         self.containers: dict[str, Container] = {}  # by name
+        # Called after each container listing with the status it was filtered by: a test changes
+        # the daemon there, between two questions of one look.
+        self.after_listing: Any = None
         self.images: list[Image] = []
         self.registry: dict[str, dict[str, int]] = {}  # "repo:tag" → layer id → size, pullable
         self.pulls_requested: list[str] = []
@@ -151,6 +154,8 @@ class FakeEngine:
             for c in self.containers.values()
             if (show_all or c.state == "running") and (not wanted or c.state in wanted)
         ]
+        if self.after_listing is not None:
+            self.after_listing(wanted)
         return web.json_response(rows)
 
     def _find(self, request: web.Request) -> Container:

@@ -142,3 +142,23 @@ async def test_a_pull_shows_its_progress(make_app: Callable[..., DeskApp], seede
         await wait_for(lambda: "pulled" in pull_label(), timeout=15)
         assert bar.progress == 100.0
         assert seeded.pulls_requested == ["hummingbot/hummingbot:development"]
+
+
+async def test_a_container_that_stops_between_two_listings_is_shown_once(
+    make_app: Callable[..., DeskApp], docker_engine: FakeEngine
+) -> None:
+    docker_engine.add_container("hummingbot-alpha")
+
+    def stop_after_the_running_list(wanted: Any) -> None:
+        if wanted == ["running"]:
+            docker_engine.containers["hummingbot-alpha"].state = "exited"
+            docker_engine.after_listing = None
+
+    docker_engine.after_listing = stop_after_the_running_list
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_docker(pilot)
+        await wait_for(lambda: docker_engine.after_listing is None)
+        await pilot.pause()
+        rows = await table_rows(app, "#containers")
+        assert [row[0] for row in rows] == ["hummingbot-alpha"]
