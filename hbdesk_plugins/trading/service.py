@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -151,11 +152,7 @@ class TradingService:
         """What ``place`` would send (quantized amount and price, notional, estimated fee), or the
         ``InvalidInput`` it would raise: for an order ticket, before anything is recorded."""
         connector = await self.connector(account, connector_name, intent.trading_pair)
-        if not is_perpetual(connector):
-            intent = OrderIntent(
-                intent.trading_pair, intent.trade_type, intent.order_type, intent.amount, intent.price, "NIL"
-            )
-        return check(connector, intent)
+        return check(connector, _on(connector, intent))
 
     async def place(
         self,
@@ -164,11 +161,7 @@ class TradingService:
         intent: OrderIntent,
     ) -> OrderRecord:
         connector = await self.connector(account, connector_name, intent.trading_pair)
-        perpetual = is_perpetual(connector)
-        if not perpetual:
-            intent = OrderIntent(
-                intent.trading_pair, intent.trade_type, intent.order_type, intent.amount, intent.price, "NIL"
-            )
+        intent = _on(connector, intent)
         checked = check(connector, intent)
         record = self._new_record(account, connector_name, connector, intent, checked.amount, checked.price)
         self._orders[record.key] = record
@@ -230,7 +223,7 @@ class TradingService:
             trading_pair=intent.trading_pair,
             trade_type=intent.trade_type,
             order_type=intent.order_type,
-            position_action=intent.position_action if is_perpetual(connector) else "NIL",
+            position_action=_on(connector, intent).position_action,
             amount=amount,
             price=price,
             created_at=now,
@@ -704,6 +697,13 @@ class TradingService:
         if not is_perpetual(connector):
             raise InvalidInput(f"Connector '{name}' is not a perpetual connector.")
         return connector
+
+
+def _on(connector: Any, intent: OrderIntent) -> OrderIntent:
+    """The intent as the connector takes it: a spot order opens or closes no position."""
+    if is_perpetual(connector) or intent.position_action == "NIL":
+        return intent
+    return replace(intent, position_action="NIL")
 
 
 def _tell_failure(connector: Any, record: OrderRecord, reason: str) -> None:
