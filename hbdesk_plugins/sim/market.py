@@ -89,8 +89,13 @@ class UnknownPair(KeyError):
 
 
 class SimMarket:
-    def __init__(self, seed: int, pairs: tuple[PairSpec, ...] = DEFAULT_PAIRS) -> None:
+    def __init__(
+        self, seed: int, pairs: tuple[PairSpec, ...] = DEFAULT_PAIRS, volatility: float = 1.0
+    ) -> None:
+        """``volatility`` scales every pair's own (1.0: the market as specified)."""
         self.seed = seed
+        if volatility != 1.0:
+            pairs = tuple(dataclasses.replace(s, volatility=s.volatility * volatility) for s in pairs)
         self.pairs = {spec.trading_pair: spec for spec in pairs}
         self._frames: dict[str, tuple[int, int, tuple[float, Floats, Floats]]] = {}  # pair → last frame
         self._paths = {

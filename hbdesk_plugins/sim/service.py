@@ -58,7 +58,7 @@ class SimService:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
         self.settings = kernel.settings.section("sim", SimSettings)
-        self.market = SimMarket(self.settings.seed)
+        self.market = SimMarket(self.settings.seed, volatility=self.settings.volatility)
         self.venue = SimVenue(self.market)
         self.perpetual = SimPerpVenue(self.market, funding_interval=self.settings.funding_interval)
         self.folder = kernel.settings.core.data_dir / "sim"

@@ -11,6 +11,15 @@ from hbdesk.sdk import PluginSettings
 
 class SimSettings(PluginSettings):
     seed: int = Field(42, validation_alias=AliasChoices("HBDESK_SIM_SEED", "HBDESK_SIM__SEED"))
+    volatility: float = Field(
+        1.0,
+        gt=0,
+        le=100,
+        description=(
+            "How much the simulated prices move: every pair's moves are scaled by it (2 moves twice "
+            "as far in the same time). For drills and tests that need a barrier reached in seconds."
+        ),
+    )
     step_interval: float = Field(0.1, gt=0, description="Seconds between two matching passes.")
     funding: dict[str, Decimal] = Field(
         default_factory=lambda: {

@@ -300,3 +300,12 @@ def test_one_request_may_ask_a_year_of_minutes_and_as_much_work_of_any_interval(
     budget = market_module.CANDLE_BUDGET * market_module.candle_draws("1m")
     for interval, limit in zip(INTERVALS, limits, strict=True):
         assert 0.9 < limit * market_module.candle_draws(interval) / budget <= 1.0
+
+
+def test_a_volatility_knob_scales_every_move_of_the_same_path() -> None:
+    calm, lively = SimMarket(4), SimMarket(4, volatility=10.0)
+    for pair, spec in calm.pairs.items():
+        anchor = spec.anchor
+        calm_offset = math.log(calm.mid(pair, NOW) / anchor)
+        lively_offset = math.log(lively.mid(pair, NOW) / anchor)
+        assert lively_offset == pytest.approx(10 * calm_offset, rel=1e-6)
