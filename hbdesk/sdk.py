@@ -71,6 +71,8 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.schema import TradingPair as TradingPair
     from hbdesk.settings import CoreSettings as CoreSettings
     from hbdesk.settings import PluginSettings as PluginSettings
+    from hbdesk.streams import SocketSession as SocketSession
+    from hbdesk.streams import validation_problems as validation_problems
     from hbdesk.tui.app import DeskApp as DeskApp
     from hbdesk.tui.contributions import screen_action as screen_action
     from hbdesk.tui.panel import DeskPanel as DeskPanel
@@ -133,6 +135,8 @@ _EXPORTS: dict[str, str] = {
     "RouteTable": "hbdesk.routing",
     "Socket": "hbdesk.routing",
     "WebSocketRoute": "hbdesk.routing",
+    "SocketSession": "hbdesk.streams",
+    "validation_problems": "hbdesk.streams",
     "owned": "hbdesk.routing",
     "RequestModel": "hbdesk.schema",
     "ConnectorName": "hbdesk.schema",
@@ -202,6 +206,7 @@ __all__ = [
     "RouteTable",
     "ServiceKey",
     "Socket",
+    "SocketSession",
     "Streamed",
     "Subscription",
     "Ticker",
@@ -225,6 +230,7 @@ __all__ = [
     "split_pair",
     "token_list",
     "until",
+    "validation_problems",
 ]
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import uuid
 from contextlib import aclosing
 from dataclasses import asdict
@@ -20,17 +19,23 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from hbdesk.sdk import ConnectorName, HbdeskError, Interval, RequestModel, Socket, TradingPair
+from hbdesk.sdk import (
+    ConnectorName,
+    HbdeskError,
+    Interval,
+    RequestModel,
+    Socket,
+    SocketSession,
+    TradingPair,
+    validation_problems,
+)
 from hbdesk_plugins.market_data.public import MARKET_DATA
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel
     from hbdesk_plugins.market_data.service import MarketDataService
 
-log = logging.getLogger(__name__)
-HEARTBEAT = 30.0
 THROTTLE_SLACK = 0.02  # seconds of jitter allowed between a book's changes before one waits
-ACK_GRACE = 0.5  # seconds after an acknowledgement for the client's next subscribe to arrive
 
 
 class Subscribe(RequestModel):
@@ -44,99 +49,16 @@ class Subscribe(RequestModel):
     depth: int = Field(10, ge=1, le=1000)
 
 
-class MarketDataSession:
-    def __init__(self, kernel: Kernel, socket: Socket) -> None:
-        self.kernel = kernel
-        self.socket = socket
-        self.connection_id = uuid.uuid4().hex[:12]
-        self._subscriptions: dict[str, asyncio.Task[None]] = {}
-        self._send_lock = asyncio.Lock()
-        # Clients take the message after their subscribe to be its acknowledgement. So no push goes
-        # out while a subscription is being set up, nor within ACK_GRACE of an acknowledgement:
-        # a client subscribing to several streams in a row gets each acknowledgement in turn.
-        self._pushes_open = asyncio.Event()
-        self._pushes_open.set()
-        self._quiet_until = 0.0
-
+class MarketDataSession(SocketSession):
     @property
     def service(self) -> MarketDataService:
         return self.kernel.service(MARKET_DATA)
 
-    async def send(self, message: dict[str, Any] | str) -> None:
-        async with self._send_lock:
-            await self.socket.send(message)
-
-    async def error(self, message: str) -> None:
-        await self.send({"type": "error", "message": message})
-
-    async def run(self) -> None:
-        await self.send(
-            {"type": "connected", "connection_id": self.connection_id, "timestamp": self.kernel.clock()}
-        )
-        heartbeat = asyncio.create_task(self._heartbeat())
-        try:
-            while (raw := await self.socket.receive()) is not None:
-                await self.handle(raw)
-        finally:
-            heartbeat.cancel()
-            for task in self._subscriptions.values():
-                task.cancel()
-            await asyncio.gather(heartbeat, *self._subscriptions.values(), return_exceptions=True)
-
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT)
-            await self._push_turn()
-            await self.send({"type": "heartbeat", "timestamp": self.kernel.clock()})
-
-    async def handle(self, raw: str) -> None:
-        try:
-            message = json.loads(raw)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser may go
-            await self.error("Messages must be JSON objects")
-            return
-        action = message.get("action") if isinstance(message, dict) else None
-        if action == "ping":
-            await self.send({"type": "pong", "timestamp": self.kernel.clock()})
-        elif action == "subscribe":
-            await self.subscribe(message)
-        elif action == "unsubscribe":
-            await self.unsubscribe(message.get("subscription_id"))
-        else:
-            await self.error(f"Unknown action: {action}. Valid actions: subscribe, unsubscribe, ping")
-
-    async def subscribe(self, message: dict[str, Any]) -> None:
-        self._pushes_open.clear()
-        try:
-            await self._subscribe(message)
-        finally:
-            self._quiet_until = asyncio.get_running_loop().time() + ACK_GRACE
-            self._pushes_open.set()
-
-    async def _push_turn(self) -> float:
-        """Wait until pushes may go out (see ``_pushes_open``); the loop time the wait ended, or 0
-        when there was none."""
-        loop = asyncio.get_running_loop()
-        waited = False
-        while True:
-            if not self._pushes_open.is_set():
-                waited = True
-                await self._pushes_open.wait()
-            rest = self._quiet_until - loop.time()
-            if rest <= 0 and self._pushes_open.is_set():
-                return loop.time() if waited else 0.0
-            waited = True
-            await asyncio.sleep(max(rest, 0))
-
-    async def _subscribe(self, message: dict[str, Any]) -> None:
+    async def open_subscription(self, message: dict[str, Any]) -> None:
         try:
             request = Subscribe.model_validate(message, strict=True)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                for e in exc.errors(include_url=False, include_input=False)
-            )
-            await self.error(f"Invalid subscription: {problems}")
+            await self.error(f"Invalid subscription: {validation_problems(exc)}")
             return
         try:
             await self.service.check_pair(request.connector, request.trading_pair)
@@ -146,28 +68,13 @@ class MarketDataSession:
             await self.error(exc.detail)
             return
         subscription_id = f"{request.type}_{request.connector}_{request.trading_pair}_{uuid.uuid4().hex[:6]}"
-        # The acknowledgement goes first: no push can overtake it.
-        await self.send(
-            {
-                **request.model_dump(exclude={"action", "type"}),
-                "type": "subscribed",
-                "subscription_type": request.type,
-                "subscription_id": subscription_id,
-            }
+        await self.acknowledge(
+            subscription_id, request.type, **request.model_dump(exclude={"action", "type"})
         )
         pusher = {"candles": self._candles, "order_book": self._order_book, "trades": self._trades}[
             request.type
         ]
-        self._subscriptions[subscription_id] = asyncio.create_task(pusher(subscription_id, request))
-
-    async def unsubscribe(self, subscription_id: Any) -> None:
-        task = self._subscriptions.pop(subscription_id, None) if isinstance(subscription_id, str) else None
-        if task is None:
-            await self.error(f"No subscription {subscription_id!r} on this connection")
-            return
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await self.send({"type": "unsubscribed", "subscription_id": subscription_id})
+        self.start(subscription_id, pusher(subscription_id, request))
 
     async def push(self, kind: str, subscription_id: str, request: Subscribe, data: Any) -> None:
         await self.push_encoded(kind, subscription_id, request, json.dumps(data))
@@ -183,20 +90,8 @@ class MarketDataSession:
                 "timestamp": self.kernel.clock(),
             }
         )
-        await self._push_turn()
+        await self.push_turn()
         await self.send(f'{head[:-1]}, "data": {data}}}')
-
-    async def _guarded(self, subscription_id: str, request: Subscribe, step: Any) -> None:
-        """Run a subscription's loop; a failure is told to the client, not raised."""
-        try:
-            await step()
-        except asyncio.CancelledError:
-            raise
-        except HbdeskError as exc:
-            await self.error(f"{subscription_id}: {exc.detail}")
-        except Exception:
-            log.exception("market data subscription %s failed", subscription_id)
-            await self.error(f"{subscription_id}: stopped by an internal error")
 
     async def _candles(self, subscription_id: str, request: Subscribe) -> None:
         async def loop() -> None:
@@ -216,7 +111,7 @@ class MarketDataSession:
                     await self.push("candle_update", subscription_id, request, current)
                     last = current
 
-        await self._guarded(subscription_id, request, loop)
+        await loop()
 
     async def _order_book(self, subscription_id: str, request: Subscribe) -> None:
         async def loop() -> None:
@@ -231,7 +126,7 @@ class MarketDataSession:
                     )
                     if data == last:  # only changes are sent
                         continue
-                    released = await self._push_turn()
+                    released = await self.push_turn()
                     await self.push_encoded("order_book", subscription_id, request, data)
                     last = data
                     # At most one push per update_interval, counted from when the change was seen
@@ -242,7 +137,7 @@ class MarketDataSession:
                     if rest > 0:
                         await asyncio.sleep(rest)
 
-        await self._guarded(subscription_id, request, loop)
+        await loop()
 
     async def _trades(self, subscription_id: str, request: Subscribe) -> None:
         from hummingbot.core.event.event_forwarder import EventForwarder
@@ -270,7 +165,7 @@ class MarketDataSession:
             finally:
                 book.remove_listener(OrderBookEvent.TradeEvent, forwarder)
 
-        await self._guarded(subscription_id, request, loop)
+        await loop()
 
 
 async def market_data_socket(kernel: Kernel, socket: Socket) -> None:

@@ -59,7 +59,7 @@ async def test_ping_bad_messages_and_unknown_actions_keep_the_socket_up(api: Any
     )
     assert "Invalid subscription" in (await ws.receive_json())["message"]
     await ws.send_json({"action": "unsubscribe", "subscription_id": "nope"})
-    assert "No subscription 'nope'" in (await ws.receive_json())["message"]
+    assert "No subscription found: 'nope'" in (await ws.receive_json())["message"]
     await ws.send_json({"action": "ping"})
     assert (await ws.receive_json())["type"] == "pong"
     await ws.close()
