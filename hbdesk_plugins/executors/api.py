@@ -31,6 +31,7 @@ from hbdesk_plugins.executors.models import (
 from hbdesk_plugins.executors.public import EXECUTORS
 
 if TYPE_CHECKING:
+    from hbdesk.sdk import Kernel, Socket
     from hbdesk_plugins.executors.service import ExecutorService
 
 routes = RouteTable(tags=("Executors",))
@@ -189,3 +190,11 @@ async def stop_executor(call: Call) -> StopExecutorResponse:
     request: StopExecutorRequest = call.body
     stopped = await executors(call).stop_executor(call.path["executor_id"], request.keep_position)
     return StopExecutorResponse.model_validate(stopped)
+
+
+@routes.websocket("/ws/executors")
+async def executors_websocket(kernel: Kernel, socket: Socket) -> None:
+    """Executors, their summary, performance, held positions and logs, pushed as they change."""
+    from hbdesk_plugins.executors.stream import executors_socket
+
+    await executors_socket(kernel, socket)

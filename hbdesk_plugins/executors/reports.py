@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,6 +13,11 @@ if TYPE_CHECKING:
 
 def cursor_of(item: dict[str, Any]) -> str:
     return f"{item.get('created_at') or ''}:{item['executor_id']}"
+
+
+def ordered(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Newest first, as every listing of executors shows them."""
+    return sorted(items, key=lambda item: (item.get("created_at") or "", item["executor_id"]), reverse=True)
 
 
 def search(service: ExecutorService, request: ExecutorFilterRequest) -> dict[str, Any]:
@@ -25,11 +31,7 @@ def search(service: ExecutorService, request: ExecutorFilterRequest) -> dict[str
             and (not request.status or item["status"] == request.status.upper())
         )
 
-    items = sorted(
-        (item for item in service.views() if keep(item)),
-        key=lambda item: (item.get("created_at") or "", item["executor_id"]),
-        reverse=True,
-    )
+    items = [item for item in ordered(service.views()) if keep(item)]
     start = 0
     if request.cursor:
         for index, item in enumerate(items):
