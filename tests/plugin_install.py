@@ -28,5 +28,6 @@ def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.syspath_prepend(str(site))
     yield site
     for name in list(sys.modules):
-        if name.endswith("_plugin") and name.startswith(("hbdesk_example", "broken", "misspelt")):
+        fixture = name.startswith(("hbdesk_example", "hbdesk_offset", "broken", "misspelt"))
+        if fixture and name.endswith("_plugin"):
             del sys.modules[name]
