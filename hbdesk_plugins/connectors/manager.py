@@ -10,6 +10,7 @@ other name from hummingbot's own connector classes.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -156,7 +157,8 @@ class ConnectorManager:
         await catalog.spec(name)  # an unknown name is a 400 naming what exists
         provider = catalog.provider(name)
         if provider is not None:
-            return provider.factory(account, pairs, trading_required)
+            built = provider.factory(account, pairs, trading_required)
+            return await built if inspect.isawaitable(built) else built
         from hbdesk_plugins.connectors.hummingbot_specs import build_connector
 
         keys: dict[str, str] = {}

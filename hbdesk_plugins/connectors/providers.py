@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from hbdesk.sdk import Candle, Kernel, Trade
     from hbdesk_plugins.connectors.specs import ConnectorSpec
 
-# factory(account or None for public data, trading pairs, trading_required) → a hummingbot connector
+# factory(account or None for public data, trading pairs, trading_required) → a hummingbot connector,
+# or an awaitable of one (a factory with imports to do does them off the event loop).
 ConnectorFactory = Callable[[str | None, list[str], bool], Any]
 
 

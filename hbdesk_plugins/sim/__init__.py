@@ -3,6 +3,7 @@ network and no credentials, provided to the connectors plugin like any other con
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from hbdesk.sdk import RegisterSettings, hookimpl
@@ -41,8 +42,11 @@ def register_connector_providers(kernel: Kernel, register: RegisterProvider) -> 
         return service.market if service is not None else None
 
     def factory(name: str) -> Any:
-        def build(account: str | None, trading_pairs: list[str], trading_required: bool) -> Any:
-            return kernel.service(SIM).connector(name, account, trading_pairs, trading_required)
+        async def build(account: str | None, trading_pairs: list[str], trading_required: bool) -> Any:
+            service = kernel.service(SIM)
+            # The first build imports hummingbot's connector machinery: in a thread, not on the loop.
+            await asyncio.to_thread(service.connector_class, name)
+            return service.connector(name, account, trading_pairs, trading_required)
 
         return build
 

@@ -130,19 +130,23 @@ class SimService:
                 )
                 return
 
+    @staticmethod
+    def connector_class(name: str) -> type:
+        """The connector class of a venue (importing it imports hummingbot's exchange base)."""
+        if name == SPOT:
+            from hbdesk_plugins.sim.connector import HbdeskSimExchange
+
+            return HbdeskSimExchange
+        from hbdesk_plugins.sim.perpetual_connector import HbdeskSimPerpetualDerivative
+
+        return HbdeskSimPerpetualDerivative
+
     def connector(
         self, name: str, account: str | None, trading_pairs: list[str], trading_required: bool
     ) -> Any:
         """The hummingbot connector of one venue for an account (or public data), not started."""
-        if name == SPOT:
-            from hbdesk_plugins.sim.connector import HbdeskSimExchange as connector_class
-
-            venue: SimVenue = self.venue
-        else:
-            from hbdesk_plugins.sim.perpetual_connector import HbdeskSimPerpetualDerivative as connector_class
-
-            venue = self.perpetual
-        return connector_class(
+        venue: SimVenue = self.venue if name == SPOT else self.perpetual
+        return self.connector_class(name)(
             venue,
             account or MASTER_ACCOUNT,
             trading_pairs or None,
