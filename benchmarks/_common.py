@@ -73,3 +73,152 @@ def wrk(url: str, seconds: int, *options: str) -> float:
     if non_2xx:
         raise SystemExit(f"{url}: {non_2xx.group(1)} responses were not 200:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+
+# -- a probe inside the served process ----------------------------------------------------------
+
+PROBE = '''
+"""A probe inside ``hbdesk serve`` for the benchmarks (installed as a plugin on PYTHONPATH):
+the event loop's lag, sampled every 10 ms by a coroutine on the loop; moments of the start
+(wall clock); and cProfile of the loop's thread between two calls."""
+
+import asyncio
+import cProfile
+import os
+import time
+
+import pluggy
+
+from hbdesk.sdk import RouteTable
+
+hookimpl = pluggy.HookimplMarker("hbdesk")
+INTERVAL = 0.01
+IMPORTED = time.time()
+lags = []  # seconds each 10 ms sleep overran, since the last reset
+spikes = []  # (wall clock, seconds) of the overruns beyond 20 ms, since the last reset
+state = {"since": time.monotonic(), "marks": {"probe_imported": IMPORTED}, "profile": None}
+routes = RouteTable(tags=("Bench",))
+
+
+async def sample():
+    loop = asyncio.get_running_loop()
+    while True:
+        before = loop.time()
+        await asyncio.sleep(INTERVAL)
+        lag = loop.time() - before - INTERVAL
+        lags.append(lag)
+        if lag > 0.02:
+            spikes.append((time.time(), lag))
+
+
+async def catalog_loaded(kernel):
+    from hbdesk_plugins.connectors.public import CONNECTORS
+
+    try:
+        await kernel.service(CONNECTORS).wait_loaded()
+    finally:
+        state["marks"]["catalog_loaded"] = time.time()
+
+
+@hookimpl
+async def startup(kernel):
+    state["marks"]["startup"] = time.time()
+    kernel.spawn(sample(), name="bench loop-lag probe")
+    kernel.spawn(catalog_loaded(kernel), name="bench catalog probe")
+
+
+def summary():
+    ordered = sorted(lags)
+    count = len(ordered)
+
+    def at(share):
+        return ordered[min(count - 1, int(share * count))] * 1000 if count else None
+
+    return {
+        "samples": count,
+        "seconds": time.monotonic() - state["since"],
+        "worst_ms": ordered[-1] * 1000 if count else None,
+        "p99_ms": at(0.99),
+        "p50_ms": at(0.5),
+        "over_50ms": sum(1 for lag in ordered if lag > 0.05),
+        "marks": state["marks"],
+        "spikes": [  # the five worst beyond 20 ms: local time (as the log writes it), ms
+            [time.strftime("%H:%M:%S", time.localtime(at)) + f".{int(at % 1 * 1000):03d}", lag * 1000]
+            for at, lag in sorted(spikes, key=lambda spike: -spike[1])[:5]
+        ],
+    }
+
+
+@routes.get("/bench/probe", response=dict)
+async def read_probe(call):
+    """The loop's lag since the last reset, and the marks."""
+    return summary()
+
+
+@routes.post("/bench/probe/reset", response=dict)
+async def reset_probe(call):
+    """Start a new window."""
+    lags.clear()
+    spikes.clear()
+    state["since"] = time.monotonic()
+    return summary()
+
+
+@routes.post("/bench/probe/profile", response=dict)
+async def profile(call):
+    """cProfile of the loop's thread: the first call starts it, the second writes it to
+    BENCH_PROFILE (a pstats file)."""
+    if state["profile"] is None:
+        state["profile"] = cProfile.Profile()
+        state["profile"].enable()
+        return {"profiling": True}
+    state["profile"].disable()
+    state["profile"].dump_stats(os.environ["BENCH_PROFILE"])
+    state["profile"] = None
+    return {"profiling": False, "written": os.environ["BENCH_PROFILE"]}
+
+
+@hookimpl
+def register_routes(kernel, register):
+    register(routes)
+'''
+
+
+def probe_site(root: Path) -> Path:
+    """A sys.path entry holding the probe, registered as the plugin ``bench_probe``."""
+    site = root / "probe-site"
+    dist = site / "hbdesk_bench_probe-1.0.dist-info"
+    dist.mkdir(parents=True, exist_ok=True)
+    (site / "hbdesk_bench_probe.py").write_text(PROBE.lstrip())
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hbdesk-bench-probe\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[hbdesk.plugins]\nbench_probe = hbdesk_bench_probe\n")
+    return site
+
+
+def start_probed(
+    root: Path, data_dir: Path, log: Path, env: dict[str, str] | None = None, wait: bool = True
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    """``hbdesk serve`` on ``data_dir`` with the probe, its output in ``log``: the process, its
+    URL, and the wall-clock moment it was started."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "HBDESK_DATA_DIR": str(data_dir),
+        "PASSWORD": PASSWORD,
+        "HBDESK_REST_API__ACCESS_LOG": "false",
+        "PYTHONPATH": str(probe_site(root)),
+        "BENCH_PROFILE": str(root / "serve.pstats"),
+        **(env or {}),
+    }
+    with log.open("wb") as out:
+        began = time.time()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hbdesk.cli", "serve", "--port", str(port)],
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    if wait:
+        wait_http(url + "/")
+    return process, url, began
