@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.kernel.errors import excerpt as excerpt
     from hbdesk.kernel.events import Event as Event
     from hbdesk.kernel.events import Subscription as Subscription
+    from hbdesk.kernel.files import confined as confined
     from hbdesk.kernel.files import private_dir as private_dir
     from hbdesk.kernel.files import private_file as private_file
     from hbdesk.kernel.heap import settle as settle_heap
@@ -104,6 +105,7 @@ _EXPORTS: dict[str, str] = {
     "private_dir": "hbdesk.kernel.files",
     "until": "hbdesk.kernel.wait",
     "private_file": "hbdesk.kernel.files",
+    "confined": "hbdesk.kernel.files",
     # errors: each becomes a status in REST and a notification on the desk
     "HbdeskError": "hbdesk.kernel.errors",
     "ConfigPasswordError": "hbdesk.kernel.errors",
@@ -218,6 +220,7 @@ __all__ = [
     "TradingPair",
     "Unavailable",
     "WebSocketRoute",
+    "confined",
     "create_desk",
     "excerpt",
     "hookimpl",

@@ -1,10 +1,14 @@
 """State files readable by their owner only: the data dir holds the secrets' salt, verifier and
-ciphertexts, so other local users must not read it (the dir 0700, its files 0600)."""
+ciphertexts, so other local users must not read it (the dir 0700, its files 0600). Also: a file name taken
+from a request, confined to its folder (``confined``)."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+from hbdesk.kernel.errors import InvalidInput, excerpt
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -40,3 +44,26 @@ def write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
     os.replace(tmp, path)
+
+
+# A name a request may give for a file: one plain path component, no leading dot, at most 128
+# characters. Anything else (separators, "..", NUL, spaces, control characters) is refused before
+# the file system is asked about it.
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+
+
+def confined(folder: Path, name: str, suffix: str = "", pattern: re.Pattern[str] = SAFE_NAME) -> Path:
+    """``folder / (name + suffix)`` with every symlink resolved, refused with ``InvalidInput``
+    unless ``name`` fully matches ``pattern`` and the resolved file lies directly in ``folder``
+    (resolved too, so a data dir that is itself a link works). A symlink in ``folder`` that leads
+    elsewhere is refused like ``..``; the file need not exist. Nothing is read or written."""
+    if not pattern.fullmatch(name):
+        raise InvalidInput(f"Invalid name {excerpt(name)!r}: a name here must match {pattern.pattern}")
+    try:
+        base = folder.resolve()
+        path = (base / f"{name}{suffix}").resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise InvalidInput(f"{excerpt(name)!r} cannot be resolved in {folder.name}/: {exc}") from exc
+    if path.parent != base:
+        raise InvalidInput(f"{excerpt(name)!r} leads outside {folder.name}/: refused")
+    return path
