@@ -83,6 +83,8 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.tui.widgets.form import FormField as FormField
     from hbdesk.tui.widgets.form import FormModal as FormModal
     from hbdesk.tui.widgets.ladder import OrderBookLadder as OrderBookLadder
+    from hbdesk.tui.widgets.model_form import ModelFormModal as ModelFormModal
+    from hbdesk.tui.widgets.model_form import Submission as Submission
     from hbdesk.tui.widgets.pair_picker import Choice as Choice
     from hbdesk.tui.widgets.pair_picker import PairPicker as PairPicker
     from hbdesk.tui.widgets.tape import TradesTape as TradesTape
@@ -154,6 +156,8 @@ _EXPORTS: dict[str, str] = {
     "ConfirmModal": "hbdesk.tui.widgets.confirm",
     "FormField": "hbdesk.tui.widgets.form",
     "FormModal": "hbdesk.tui.widgets.form",
+    "ModelFormModal": "hbdesk.tui.widgets.model_form",
+    "Submission": "hbdesk.tui.widgets.model_form",
     "OrderBookLadder": "hbdesk.tui.widgets.ladder",
     "Choice": "hbdesk.tui.widgets.pair_picker",
     "PairPicker": "hbdesk.tui.widgets.pair_picker",
@@ -189,6 +193,7 @@ __all__ = [
     "Kernel",
     "KernelState",
     "KernelStateChanged",
+    "ModelFormModal",
     "NotFound",
     "OrderBookLadder",
     "PairPicker",
@@ -210,6 +215,7 @@ __all__ = [
     "Socket",
     "SocketSession",
     "Streamed",
+    "Submission",
     "Subscription",
     "Ticker",
     "TickerStrip",
