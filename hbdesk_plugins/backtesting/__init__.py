@@ -7,13 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hbdesk.sdk import RegisterRoutes, RegisterSettings, hookimpl
+from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterScreen, RegisterSettings, hookimpl
 from hbdesk_plugins.backtesting.public import BACKTESTING
 from hbdesk_plugins.connectors.public import CONNECTORS
 
 if TYPE_CHECKING:
-    from hbdesk.sdk import Kernel, RegisterService
+    from collections.abc import Callable
+
+    from hbdesk.sdk import DeskApp, Kernel, RegisterService
     from hbdesk_plugins.backtesting.service import BacktestingService
+    from hbdesk_plugins.backtesting.tui import BacktestingScreen
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -40,3 +43,30 @@ def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.backtesting.api import routes
 
     register(routes)
+
+
+# -- the desk ------------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_screens(app: DeskApp, register: RegisterScreen) -> None:
+    def screen() -> BacktestingScreen:
+        from hbdesk_plugins.backtesting.tui import BacktestingScreen
+
+        return BacktestingScreen()
+
+    register("backtesting", screen, title="Backtesting", key="b")
+
+
+@hookimpl
+def register_commands(app: DeskApp, register: RegisterCommand) -> None:
+    from hbdesk.sdk import screen_action
+
+    def open_and(action: str) -> Callable[[], None]:
+        return screen_action(app, "backtesting", action)
+
+    register("backtesting: New backtest", open_and("new"), help="A controller, its config, a range (n)")
+    register("backtesting: Tasks", open_and("tab('tasks')"), help="Backtests with their progress (t)")
+    register(
+        "backtesting: Compare the two marked", open_and("compare"), help="Figures and equity side by side (c)"
+    )

@@ -117,6 +117,7 @@ class BacktestingService:
         if self._pool is None:
             import multiprocessing
 
+            _start_resource_tracker()
             # spawn: a fresh interpreter, never a fork of a process running threads and a loop
             context = multiprocessing.get_context("spawn")
             progress = context.Queue()
@@ -443,3 +444,28 @@ def _close(pool: _Pool) -> None:
     with contextlib.suppress(OSError, ValueError):
         pool.progress.put(None)
     pool.reader.join(2)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the process's own stderr.
+
+    A spawned worker pool starts it on first use, handing it ``sys.stderr``'s descriptor; inside
+    the desk that is Textual's print capture, whose descriptor is -1, and the spawn fails ("bad
+    value(s) in fds_to_keep"). Started first with the real stderr, it is running when the pool
+    asks for it. Quick (it spawns without waiting); once per process.
+    """
+    import sys
+    from multiprocessing import resource_tracker
+
+    original = sys.__stderr__
+    if original is None:
+        return
+    try:
+        original.fileno()
+    except (OSError, ValueError):
+        return
+    captured, sys.stderr = sys.stderr, original
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
