@@ -3,16 +3,23 @@ of each bot instance, and the controllers shipped with hbdesk."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hbdesk.sdk import RegisterRoutes, RegisterSettings, hookimpl
+from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterSettings, hookimpl
+from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER
 from hbdesk_plugins.controllers.public import CONTROLLERS
+from hbdesk_plugins.executors.public import EXECUTORS
+from hbdesk_plugins.market_data.public import MARKET_DATA
+from hbdesk_plugins.trading.public import TRADING
 
 if TYPE_CHECKING:
     import click
 
-    from hbdesk.sdk import Kernel, RegisterService
+    from hbdesk.sdk import DeskApp, Kernel, RegisterService
     from hbdesk_plugins.controllers.service import ControllersService
+
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 @hookimpl
@@ -29,7 +36,13 @@ def register_services(kernel: Kernel, register: RegisterService) -> None:
 
         return ControllersService(kernel)
 
-    register(CONTROLLERS, service)
+    # What runs controllers live; without them the files and templates still work.
+    register(
+        CONTROLLERS,
+        service,
+        migrations=MIGRATIONS,
+        optional=(EXECUTORS, TRADING, MARKET_DATA, CONNECTOR_MANAGER),
+    )
 
 
 @hookimpl
@@ -37,6 +50,29 @@ def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.controllers.api import routes
 
     register(routes)
+
+
+@hookimpl
+def register_commands(app: DeskApp, register: RegisterCommand) -> None:
+    def live_controllers() -> None:
+        service = app.kernel.optional_service(CONTROLLERS) if app.kernel is not None else None
+        if service is None:
+            app.notify("The desk has not started yet.", severity="warning")
+            return
+        views = service.live_views()
+        lines = [
+            f"{v['controller_id']} ({v['controller_name']}): {v['status']}, "
+            f"{v['executors_active']}/{v['executors_total']} executors active, "
+            f"PnL {v['net_pnl_quote']:+.4f}" + (f" — {v['reason']}" if v["status"] == "FAILED" else "")
+            for v in views
+        ]
+        app.notify("\n".join(lines) or "No controller runs live (POST /controllers/live starts one).")
+
+    register(
+        "controllers: Live controllers",
+        live_controllers,
+        help="The controllers run live: status, executors, PnL",
+    )
 
 
 @hookimpl

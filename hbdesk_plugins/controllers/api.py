@@ -1,7 +1,8 @@
 """The controllers router, as the Hummingbot API documents it; failures are 4xx with ``detail``.
 
-The config routes are declared before ``/controllers/{controller_type}/{controller_name}``, which
-would otherwise take ``/controllers/configs/<name>`` for a controller named so.
+The config routes, and hbdesk's own ``/controllers/live`` routes, are declared before
+``/controllers/{controller_type}/{controller_name}``, which would otherwise take
+``/controllers/configs/<name>`` for a controller named so.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ from typing import TYPE_CHECKING, Any
 from pydantic import JsonValue
 
 from hbdesk.sdk import Call, InvalidInput, RouteTable
-from hbdesk_plugins.controllers.models import ControllerBody, Message, Validated
+from hbdesk_plugins.controllers.models import (
+    ControllerBody,
+    LiveController,
+    Message,
+    StartLiveQuery,
+    StartLiveRequest,
+    StopLiveQuery,
+    StoppedLive,
+    Validated,
+)
 from hbdesk_plugins.controllers.public import CONTROLLER_TYPES, CONTROLLERS
 from hbdesk_plugins.controllers.sources import CONFIG_NAME, MODULE_NAME, dumped
 
@@ -19,6 +29,11 @@ if TYPE_CHECKING:
     from hbdesk_plugins.controllers.service import ControllersService
 
 routes = RouteTable(tags=("Controllers",))
+LIVE_TAGS = ("Controllers (hbdesk: run live)",)  # not in the Hummingbot API
+LIVE_ERRORS = (400, 404, 409, 503, 504)
+CONTROLLER_ID: dict[str, dict[str, JsonValue]] = {
+    "controller_id": {"type": "string", "minLength": 1, "maxLength": 128}
+}
 FILE_ERRORS = (400, 404)
 SOURCE: dict[str, dict[str, JsonValue]] = {
     "controller_type": {"type": "string", "enum": list(CONTROLLER_TYPES)},
@@ -110,6 +125,75 @@ async def update_bot_controller_config(call: Call) -> Message:
     bot = call.path["bot_name"]
     await controllers(call).update_bot_config(bot, call.path["controller_name"], call.body)
     return Message(message=f"Controller configuration for bot '{bot}' updated successfully")
+
+
+# -- hbdesk's own: controllers run live -----------------------------------------------------------
+
+
+@routes.get("/controllers/live", response=list[LiveController], tags=LIVE_TAGS)
+async def list_live_controllers(call: Call) -> list[LiveController]:
+    """hbdesk's own (not in the Hummingbot API): the controllers run live, their executors and PnL."""
+    return [LiveController.model_validate(view) for view in controllers(call).live_views()]
+
+
+@routes.post(
+    "/controllers/live",
+    body=StartLiveRequest,
+    response=LiveController,
+    status=201,
+    errors=LIVE_ERRORS,
+    tags=LIVE_TAGS,
+)
+async def start_live_controller(call: Call) -> LiveController:
+    """hbdesk's own (not in the Hummingbot API): run a controller live from the config in the body."""
+    body: StartLiveRequest = call.body
+    started = await controllers(call).start_live(body.config, body.account_name, body.update_interval)
+    return LiveController.model_validate(started)
+
+
+@routes.post(
+    "/controllers/live/{config_name}/start",
+    query=StartLiveQuery,
+    response=LiveController,
+    status=201,
+    errors=LIVE_ERRORS,
+    path_params=CONFIG,
+    tags=LIVE_TAGS,
+)
+async def start_live_controller_config(call: Call) -> LiveController:
+    """hbdesk's own (not in the Hummingbot API): run a saved controller config live."""
+    query: StartLiveQuery = call.query
+    started = await controllers(call).start_live(
+        call.path["config_name"], query.account_name, query.update_interval
+    )
+    return LiveController.model_validate(started)
+
+
+@routes.get(
+    "/controllers/live/{controller_id}",
+    response=LiveController,
+    errors=(404,),
+    path_params=CONTROLLER_ID,
+    tags=LIVE_TAGS,
+)
+async def get_live_controller(call: Call) -> LiveController:
+    """hbdesk's own (not in the Hummingbot API): one live controller, with its processed_data."""
+    return LiveController.model_validate(controllers(call).live_view(call.path["controller_id"]))
+
+
+@routes.post(
+    "/controllers/live/{controller_id}/stop",
+    query=StopLiveQuery,
+    response=StoppedLive,
+    errors=(404, 409, 503),
+    path_params=CONTROLLER_ID,
+    tags=LIVE_TAGS,
+)
+async def stop_live_controller(call: Call) -> StoppedLive:
+    """hbdesk's own (not in the Hummingbot API): stop a live controller and its executors."""
+    query: StopLiveQuery = call.query
+    stopped = await controllers(call).stop_live(call.path["controller_id"], query.keep_position)
+    return StoppedLive.model_validate(stopped)
 
 
 # -- sources -------------------------------------------------------------------------------------

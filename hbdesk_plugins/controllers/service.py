@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from hbdesk.sdk import Kernel
+    from hbdesk_plugins.controllers.live import LiveControllers
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class ControllersService:
         self._modules: dict[str, tuple[tuple[int, int], types.ModuleType]] = {}
         self._modules_lock = threading.Lock()
         self._shipped_types: dict[str, tuple[float, str]] = {}
+        self._live: LiveControllers | None = None
 
     @property
     def root(self) -> Path:
@@ -77,10 +79,46 @@ class ControllersService:
         return Folder(self.root / "controllers" / checked_type(controller_type), ".py", MODULE_NAME)
 
     async def start(self) -> None:
-        """Nothing: folders are made when something is first saved in them."""
+        """Start again the controllers that ran live (folders are made when something is first
+        saved in them)."""
+        await self.live.start()
 
     async def stop(self) -> None:
-        """Nothing to release."""
+        """Stop ticking the live controllers; they start again with the next start."""
+        if self._live is not None:
+            await self._live.stop()
+
+    @property
+    def live(self) -> LiveControllers:
+        """The controllers run live through the executors plugin."""
+        if self._live is None:
+            from hbdesk_plugins.controllers.live import LiveControllers
+
+            self._live = LiveControllers(self.kernel, self)
+        return self._live
+
+    # -- run live (hbdesk's own) -----------------------------------------------------------------
+
+    async def start_live(
+        self,
+        config: dict[str, Any] | str,
+        account: str = "master_account",
+        update_interval: float | None = None,
+    ) -> dict[str, Any]:
+        """Run a controller live from a config (or a saved config's name) on ``account``; its
+        executors are the executors plugin's, with the config's id as their controller_id."""
+        return await self.live.start_controller(config, account, update_interval)
+
+    async def stop_live(self, controller_id: str, keep_position: bool = False) -> dict[str, Any]:
+        """Stop a live controller and its executors (their positions kept, if asked)."""
+        return await self.live.stop_controller(controller_id, keep_position)
+
+    def live_views(self) -> list[dict[str, Any]]:
+        """Every controller run live here: status, executors, PnL."""
+        return self.live.views()
+
+    def live_view(self, controller_id: str) -> dict[str, Any]:
+        return self.live.view(controller_id)
 
     # -- sources ---------------------------------------------------------------------------------
 
