@@ -22,7 +22,7 @@ from hummingbot.strategy_v2.controllers.market_making_controller_base import (
 )
 from hummingbot.strategy_v2.executors.position_executor.data_types import PositionExecutorConfig
 from hummingbot.strategy_v2.models.executor_actions import ExecutorAction, StopExecutorAction
-from pydantic import Field
+from pydantic import Field, model_validator
 
 
 class PureMarketMakingConfig(MarketMakingControllerConfigBase):  # type: ignore[misc]  # hummingbot has no type hints
@@ -66,6 +66,16 @@ class PureMarketMakingConfig(MarketMakingControllerConfigBase):  # type: ignore[
         " where its level would now quote; 0 waits for executor_refresh_time.",
         json_schema_extra={"is_updatable": True},
     )
+
+    @model_validator(mode="after")
+    def weigh_levels_equally(self) -> PureMarketMakingConfig:
+        """Levels without amounts share the budget equally (the base class's own default is only
+        applied to a value given as empty, never to one left out)."""
+        if self.buy_amounts_pct is None:
+            self.buy_amounts_pct = [1.0] * len(self.buy_spreads)
+        if self.sell_amounts_pct is None:
+            self.sell_amounts_pct = [1.0] * len(self.sell_spreads)
+        return self
 
 
 class PureMarketMaking(MarketMakingControllerBase):  # type: ignore[misc]  # hummingbot has no type hints

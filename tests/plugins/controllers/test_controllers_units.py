@@ -133,3 +133,15 @@ def test_the_cli_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 copied" in result.stdout
     assert (tmp_path / "data" / "bots" / "controllers" / "generic" / "their_grid.py").is_file()
+
+
+def test_the_market_maker_shares_its_budget_equally_when_levels_have_no_amounts() -> None:
+    from hummingbot.core.data_type.common import TradeType
+
+    from hbdesk_plugins.controllers.library.pure_market_making import PureMarketMakingConfig
+
+    config = PureMarketMakingConfig(id="pmm", total_amount_quote=100, buy_spreads=[0.001, 0.002, 0.003])
+    spreads, amounts = config.get_spreads_and_amounts_in_quote(TradeType.BUY)
+    assert spreads == [0.001, 0.002, 0.003] and len(amounts) == 3 and len(set(amounts)) == 1
+    _, sells = config.get_spreads_and_amounts_in_quote(TradeType.SELL)
+    assert sum(amounts) + sum(sells) == 100
