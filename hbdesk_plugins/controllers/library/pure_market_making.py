@@ -71,10 +71,9 @@ class PureMarketMakingConfig(MarketMakingControllerConfigBase):  # type: ignore[
     def weigh_levels_equally(self) -> PureMarketMakingConfig:
         """Levels without amounts share the budget equally (the base class's own default is only
         applied to a value given as empty, never to one left out)."""
-        if self.buy_amounts_pct is None:
-            self.buy_amounts_pct = [1.0] * len(self.buy_spreads)
-        if self.sell_amounts_pct is None:
-            self.sell_amounts_pct = [1.0] * len(self.sell_spreads)
+        for side in ("buy", "sell"):
+            if getattr(self, f"{side}_amounts_pct") is None:
+                setattr(self, f"{side}_amounts_pct", [1.0] * len(getattr(self, f"{side}_spreads")))
         return self
 
 
