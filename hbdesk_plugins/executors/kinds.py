@@ -72,8 +72,19 @@ BUILTIN = (
         "Grid",
         "A grid of buy and sell levels between two prices, each level taking its profit.",
         "Range trading: buy low and sell high again and again between a floor and a ceiling.",
-        None,
-        "its grid levels are not restored after a restart yet",
+        (
+            # The levels are sized from the price at construction: kept, never generated again.
+            "grid_levels",
+            "step",
+            "_close_order",
+            "_filled_orders",
+            "_failed_orders",
+            "_canceled_orders",
+            "max_open_creation_timestamp",
+            "max_close_creation_timestamp",
+            "_open_fee_in_base",
+            "_trailing_stop_trigger_pct",
+        ),
     ),
     _builtin(
         "dca_executor",
@@ -103,8 +114,9 @@ BUILTIN = (
         "Arbitrage",
         "Buys on one market and sells on another when the spread beats the costs.",
         "Capture price differences between two venues or pairs.",
-        None,
-        "an arbitrage is not resumed after a restart: its two legs would be re-placed blindly",
+        # Waiting for its spread (no order yet) it starts afresh; with its legs sent it follows
+        # them to the end, a leg that failed while the desk was down re-placed at once.
+        ("_buy_order", "_sell_order", "_cumulative_failures", "_last_buy_price", "_last_sell_price"),
     ),
     _builtin(
         "xemm_executor",
@@ -112,8 +124,8 @@ BUILTIN = (
         "XEMM",
         "Cross-exchange market making: quotes on a maker venue and hedges fills on a taker venue.",
         "Provide liquidity on one venue while hedging on another.",
-        None,
-        "a cross-exchange market maker is not resumed after a restart yet",
+        # A maker order filled while the desk was down is hedged at resume, at the price then.
+        ("maker_order", "taker_order", "failed_orders", "_maker_target_price"),
     ),
     _builtin(
         "order_executor",

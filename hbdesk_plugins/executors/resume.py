@@ -124,7 +124,9 @@ def _add_fill(order: Any, record: dict[str, Any], filled: Decimal) -> None:
 
 def replay(executor: Any, connector: Any, seen: dict[str, Any] | None, now: Any, clock: float) -> list[str]:
     """Call the executor's handlers for the transitions from ``seen`` (the order as it last knew
-    it) to ``now``; returns what was replayed, for its log."""
+    it) to ``now``; returns what was replayed, for its log. Each handler is called on its own:
+    one that raises is logged and the others are still told."""
+    from hummingbot.core.data_type.trade_fee import AddedToCostTradeFee
     from hummingbot.core.event.events import (
         BuyOrderCompletedEvent,
         MarketEvent,
@@ -136,19 +138,33 @@ def replay(executor: Any, connector: Any, seen: dict[str, Any] | None, now: Any,
 
     if now is None:
         return []
+    guard = GUARDS.get(type(executor).__name__, {})
     before_base = Decimal(str(seen["executed_amount_base"])) if seen else ZERO
     before_state = int(seen["last_state"]) if seen else -1
     told: list[str] = []
     order_id = now.client_order_id
+
+    def tell(what: str, handler: Any, tag: Any, event: Any, label: str | None = None) -> None:
+        special = guard.get(what)
+        try:
+            if special is not None:
+                special(executor, order_id)
+            else:
+                handler(tag.value, connector, event)
+        except Exception:
+            log.exception("replaying %s of order %s failed", what, order_id)
+            told.append(f"{label or what} (its handler failed)")
+            return
+        told.append(label or what)
+
     if now.executed_amount_base > before_base:
         amount = now.executed_amount_base - before_base
         before_quote = Decimal(str(seen["executed_amount_quote"])) if seen else ZERO
         price = (now.executed_amount_quote - before_quote) / amount
-        from hummingbot.core.data_type.trade_fee import AddedToCostTradeFee
-
-        executor.process_order_filled_event(
-            MarketEvent.OrderFilled.value,
-            connector,
+        tell(
+            "filled",
+            executor.process_order_filled_event,
+            MarketEvent.OrderFilled,
             OrderFilledEvent(
                 timestamp=clock,
                 order_id=order_id,
@@ -160,20 +176,18 @@ def replay(executor: Any, connector: Any, seen: dict[str, Any] | None, now: Any,
                 trade_fee=AddedToCostTradeFee(),
                 exchange_order_id=now.exchange_order_id or "",
             ),
+            f"filled {amount}",
         )
-        told.append(f"filled {amount}")
     state = now.current_state
     if state.value == before_state:
         return told
     if now.is_filled or state.name == "FILLED":
-        completed = BuyOrderCompletedEvent if now.trade_type.name == "BUY" else SellOrderCompletedEvent
-        executor.process_order_completed_event(
-            (
-                MarketEvent.BuyOrderCompleted
-                if now.trade_type.name == "BUY"
-                else MarketEvent.SellOrderCompleted
-            ).value,
-            connector,
+        buy = now.trade_type.name == "BUY"
+        completed = BuyOrderCompletedEvent if buy else SellOrderCompletedEvent
+        tell(
+            "completed",
+            executor.process_order_completed_event,
+            MarketEvent.BuyOrderCompleted if buy else MarketEvent.SellOrderCompleted,
             completed(
                 timestamp=clock,
                 order_id=order_id,
@@ -185,18 +199,18 @@ def replay(executor: Any, connector: Any, seen: dict[str, Any] | None, now: Any,
                 exchange_order_id=now.exchange_order_id,
             ),
         )
-        told.append("completed")
     elif state.name == "CANCELED":
-        executor.process_order_canceled_event(
-            MarketEvent.OrderCancelled.value,
-            connector,
+        tell(
+            "cancelled",
+            executor.process_order_canceled_event,
+            MarketEvent.OrderCancelled,
             OrderCancelledEvent(timestamp=clock, order_id=order_id, exchange_order_id=now.exchange_order_id),
         )
-        told.append("cancelled")
     elif state.name == "FAILED":
-        executor.process_order_failed_event(
-            MarketEvent.OrderFailure.value,
-            connector,
+        tell(
+            "failed",
+            executor.process_order_failed_event,
+            MarketEvent.OrderFailure,
             MarketOrderFailureEvent(
                 timestamp=clock,
                 order_id=order_id,
@@ -204,5 +218,38 @@ def replay(executor: Any, connector: Any, seen: dict[str, Any] | None, now: Any,
                 error_message="failed while the desk was stopped",
             ),
         )
-        told.append("failed")
     return told
+
+
+# -- handlers that cannot be replayed as they are ------------------------------------------------
+
+
+def _plan_slot(executor: Any, order_id: str) -> Any:
+    """(slot, TrackedOrder) of a TWAP's plan holding ``order_id``; slots not placed yet are None."""
+    for slot, tracked in executor._order_plan.items():
+        if tracked is not None and tracked.order_id == order_id:
+            return slot, tracked
+    return None
+
+
+def _twap_known(executor: Any, order_id: str) -> None:
+    """A slice's fill or completion: its TrackedOrder already follows the attached order, and the
+    next step sees the plan complete. (hummingbot's handlers read ``order_id`` of every slot and
+    raise on a slot not placed yet.)"""
+
+
+def _twap_failed(executor: Any, order_id: str) -> None:
+    """A slice that failed while the desk was down: its slot is placed again, as hummingbot means
+    to (its own handler keeps only the failed slot of the plan, dropping every other)."""
+    found = _plan_slot(executor, order_id)
+    if found is None:
+        return
+    slot, tracked = found
+    executor._failed_orders.append(tracked)
+    executor._order_plan[slot] = None
+    executor._current_retries += 1
+
+
+GUARDS: dict[str, dict[str, Any]] = {
+    "TWAPExecutor": {"filled": _twap_known, "completed": _twap_known, "failed": _twap_failed},
+}

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from hbdesk.sdk import Conflict, InvalidInput, NotFound, Unavailable, excerpt
 from hbdesk_plugins.accounts.public import ACCOUNTS
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER
-from hbdesk_plugins.executors import balance, resume, state
+from hbdesk_plugins.executors import balance, fees, margin, resume, state
 from hbdesk_plugins.executors.adapter import ExecutorStrategy
 from hbdesk_plugins.executors.configs import validate
 from hbdesk_plugins.executors.holds import Holds
@@ -196,6 +196,10 @@ class ExecutorService:
             raise InvalidInput(
                 f"Insufficient balance on {', '.join(connectors)} for this {type_name}: nothing was started."
             )
+        try:
+            applied = await margin.apply(self.kernel.service(TRADING), account, config, markets, connectors)
+        except (InvalidInput, Unavailable) as exc:
+            raise type(exc)(f"{type_name} was not started: {exc.detail}") from None
         live.executor = executor
         self._refresh(live)
         try:
@@ -204,6 +208,8 @@ class ExecutorService:
             raise Unavailable(f"the executor could not be recorded, so it was not started: {exc}") from exc
         self._live[live.executor_id] = live
         self.logs.note(live.executor_id, "INFO", f"created on {account}", self.kernel.clock())
+        if applied:
+            self.logs.note(live.executor_id, "INFO", f"set {', '.join(applied)}", self.kernel.clock())
         self._start(live, resumed=False)
         return {
             "executor_id": live.executor_id,
@@ -248,7 +254,9 @@ class ExecutorService:
         finally:
             CURRENT.reset(token)
         self._wrap_events(live, executor)
+        fees.spot_fee_views(executor.connectors)
         executor.validate_sufficient_balance = balance.guarded(executor)
+        executor.adjust_order_candidates = balance.guarded_adjust(executor)
         rebuilt = live.rebuilt
         original = executor.get_in_flight_order
 
@@ -293,6 +301,13 @@ class ExecutorService:
     def submit(self, strategy: ExecutorStrategy, connector_name: str, intent: OrderIntent) -> str:
         connector = strategy.connectors[connector_name]
         live = self._live.get(strategy.executor_id)
+        if intent.position_action == "NIL" and margin.is_perpetual(connector):
+            # Arbitrage and cross-exchange executors name no position action (spot habits); a
+            # perpetual exchange's order with none opens, as hummingbot's perpetual connectors
+            # send it (only CLOSE is reduce-only).
+            from dataclasses import replace
+
+            intent = replace(intent, position_action="OPEN")
 
         async def before_send() -> None:
             if live is not None:
@@ -449,8 +464,10 @@ class ExecutorService:
             live.order_connectors = {str(k): str(v) for k, v in saved.get("connectors", {}).items()}
             await self._settled(live, saved)
             config = validate(kind.load_config(), json.loads(row.config))
+            await self._reapply_margin(live, config, [(str(a), str(b)) for a, b in markets])
             executor = self._construct(live, kind, config)
             attach, seen = self._attach(live, saved)
+
             state.restore(executor, saved, attach)
             live.executor = executor
             told = self._replay(live, attach, seen)
@@ -468,6 +485,22 @@ class ExecutorService:
             await self._give_up(live, f"could not be resumed: {type(exc).__name__}: {exc}")
         finally:
             CURRENT.reset(token)
+
+    async def _reapply_margin(self, live: Live, config: Any, markets: list[tuple[str, str]]) -> None:
+        """The connector forgets a pair's leverage when the desk stops: set it again (the same
+        leverage is accepted with a position open). A refusal is logged, not fatal: the executor
+        is already trading."""
+        try:
+            await margin.apply(
+                self.kernel.service(TRADING), live.row.account_name, config, markets, live.connectors
+            )
+        except (InvalidInput, Unavailable) as exc:
+            self.logs.note(
+                live.executor_id,
+                "WARNING",
+                f"its leverage could not be set again after the restart: {exc.detail}",
+                self.kernel.clock(),
+            )
 
     async def _open_patiently(self, live: Live, markets: list[tuple[str, str]]) -> dict[str, Any]:
         attempt = 0

@@ -6,7 +6,9 @@ the attributes its type names (``ExecutorType.state``) plus the ones every execu
 
 Orders are kept by id with the last ``InFlightOrder`` the executor saw (``to_json``), once
 each: two attributes holding the same ``TrackedOrder`` (a position's take-profit that became
-its close order) hold the same object again after the restore.
+its close order) hold the same object again after the restore. Pydantic models an executor
+keeps (a grid's ``GridLevel``, which holds its levels' ``TrackedOrder``) are kept field by field
+and rebuilt without validation, so the orders inside them are the restored ones.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def snapshot(executor: Any, attributes: tuple[str, ...]) -> dict[str, Any]:
 
 def _encode(value: Any, orders: dict[str, Any]) -> Any:
     from hummingbot.strategy_v2.models.executors import TrackedOrder
+    from pydantic import BaseModel
 
     if value is None or isinstance(value, bool | int | str):
         return value
@@ -51,6 +54,10 @@ def _encode(value: Any, orders: dict[str, Any]) -> Any:
         return {"$o": value.order_id}
     if isinstance(value, list | tuple):
         return {"$l": [_encode(item, orders) for item in value]}
+    if isinstance(value, BaseModel):
+        model = type(value)
+        fields = {name: _encode(getattr(value, name), orders) for name in model.model_fields}
+        return {"$p": f"{model.__module__}:{model.__qualname__}", "fields": fields}
     if isinstance(value, dict):
         return {"$m": [[_encode(k, orders), _encode(v, orders)] for k, v in value.items()]}
     raise Unencodable(f"cannot keep a {type(value).__name__} in an executor's state")
@@ -98,11 +105,10 @@ def _decode(value: Any, order: Any) -> Any:
     if "$d" in value:
         return Decimal(value["$d"])
     if "$e" in value:
-        module, _, qualname = value["$e"].partition(":")
-        kind: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            kind = getattr(kind, part)
-        return kind[value["name"]]
+        return _named(value["$e"])[value["name"]]
+    if "$p" in value:
+        fields = {name: _decode(item, order) for name, item in value["fields"].items()}
+        return _named(value["$p"]).model_construct(**fields)
     if "$o" in value:
         from hummingbot.strategy_v2.models.executors import TrackedOrder
 
@@ -112,6 +118,14 @@ def _decode(value: Any, order: Any) -> Any:
     if "$m" in value:
         return {_decode(k, order): _decode(v, order) for k, v in value["$m"]}
     return value
+
+
+def _named(path: str) -> Any:
+    module, _, qualname = path.partition(":")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
 
 
 def order_from_json(data: dict[str, Any]) -> Any:

@@ -3,6 +3,7 @@ sim: executors created, run to their barriers, stopped, their positions kept and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -10,10 +11,13 @@ import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
 from tests.helpers import wait_for
+from tests.server import Served, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
 SPOT = "hbdesk_sim"
+# The sim's prices move 20 times as far as usual: a take-profit is met in seconds, not minutes.
+FAST = {"HBDESK_SIM__VOLATILITY": "20"}
 TYPES = {
     "position_executor",
     "grid_executor",
@@ -24,6 +28,13 @@ TYPES = {
     "order_executor",
     "lp_executor",
 }
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    running = start_server(tmp_path_factory.mktemp("serve"), env=FAST)
+    yield running
+    stop_server(running)
 
 
 def position(side: str = "BUY", **barriers: Any) -> dict[str, Any]:
@@ -144,7 +155,7 @@ async def test_one_of_two_opposite_positions_takes_its_profit(client: Hummingbot
         found = [await client.executors.get_executor(i) for i in ids]
         return any(e["close_type"] == "TAKE_PROFIT" and e["status"] == "TERMINATED" for e in found)
 
-    await wait_for(one_took_profit, timeout=170, interval=1)
+    await wait_for(one_took_profit, timeout=30, interval=0.3)
     for executor_id in ids:
         if (await client.executors.get_executor(executor_id))["status"] == "RUNNING":
             await client.executors.stop_executor(executor_id)

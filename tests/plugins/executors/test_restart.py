@@ -15,6 +15,9 @@ from tests.server import Served, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
+# The sim's prices move 20 times as far as usual, so a barrier is met in seconds.
+FAST = {"HBDESK_SIM__VOLATILITY": "20"}
+
 
 def kill(served: Served) -> None:
     served.process.send_signal(signal.SIGKILL)
@@ -33,12 +36,12 @@ def position(side: str, **barriers: Any) -> dict[str, Any]:
 
 
 async def test_a_position_executor_resumes_after_a_kill_and_closes_on_its_barrier(tmp_path: Any) -> None:
-    first = start_server(tmp_path)
+    first = start_server(tmp_path, env=FAST)
     try:
         async with HummingbotAPIClient(first.url, "admin", PASSWORD) as client:
-            # A stop-loss wide enough not to fire before the kill, a time limit to end it after.
+            # A stop-loss wide enough not to fire before the kill, a time limit to end it soon after.
             created = await client.executors.create_executor(
-                position("BUY", stop_loss="0.01", take_profit="0.05", time_limit=45)
+                position("BUY", stop_loss="0.01", take_profit="0.05", time_limit=20)
             )
             executor_id = created["executor_id"]
 
@@ -51,7 +54,7 @@ async def test_a_position_executor_resumes_after_a_kill_and_closes_on_its_barrie
     finally:
         kill(first)
 
-    second = start_server(tmp_path)
+    second = start_server(tmp_path, env=FAST)
     try:
         async with HummingbotAPIClient(second.url, "admin", PASSWORD) as client:
             # Shown as running from the first answer: never terminated by the restart.
@@ -67,7 +70,7 @@ async def test_a_position_executor_resumes_after_a_kill_and_closes_on_its_barrie
             assert again["status"] == "RUNNING"
             assert again["custom_info"]["order_ids"] == before["custom_info"]["order_ids"]
             barriers = again["config"]["triple_barrier_config"]
-            assert float(barriers["stop_loss"]) == 0.01 and barriers["time_limit"] == 45
+            assert float(barriers["stop_loss"]) == 0.01 and barriers["time_limit"] == 20
             assert again["config"]["entry_price"] == before["config"]["entry_price"]
             logs = await client.executors.get_executor_logs(executor_id)
             assert any("resumed after a restart" in entry["message"] for entry in logs["logs"])
@@ -76,7 +79,7 @@ async def test_a_position_executor_resumes_after_a_kill_and_closes_on_its_barrie
                 found = await client.executors.get_executor(executor_id)
                 return bool(found["status"] == "TERMINATED")
 
-            await wait_for(closed, timeout=90, interval=0.5)
+            await wait_for(closed, timeout=40, interval=0.3)
             final = await client.executors.get_executor(executor_id)
             assert final["close_type"] in ("TIME_LIMIT", "STOP_LOSS", "TAKE_PROFIT")
             orders = await client.trading.search_orders(account_names=["master_account"], limit=1000)
