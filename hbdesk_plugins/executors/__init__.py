@@ -6,7 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hbdesk.sdk import RegisterHookspecs, RegisterRoutes, RegisterSettings, hookimpl
+from hbdesk.sdk import (
+    RegisterCommand,
+    RegisterHookspecs,
+    RegisterRoutes,
+    RegisterScreen,
+    RegisterSettings,
+    hookimpl,
+)
 from hbdesk_plugins.accounts.public import ACCOUNTS
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS
 from hbdesk_plugins.executors.public import EXECUTORS
@@ -14,9 +21,12 @@ from hbdesk_plugins.rate_oracle.public import RATE_ORACLE
 from hbdesk_plugins.trading.public import TRADING
 
 if TYPE_CHECKING:
-    from hbdesk.sdk import Kernel, RegisterService
+    from collections.abc import Callable
+
+    from hbdesk.sdk import DeskApp, Kernel, RegisterService
     from hbdesk_plugins.executors.public import RegisterExecutorType
     from hbdesk_plugins.executors.service import ExecutorService
+    from hbdesk_plugins.executors.tui import ExecutorsScreen
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -63,3 +73,32 @@ def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
     from hbdesk_plugins.executors.api import routes
 
     register(routes)
+
+
+# -- the desk ------------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_screens(app: DeskApp, register: RegisterScreen) -> None:
+    def screen() -> ExecutorsScreen:
+        from hbdesk_plugins.executors.tui import ExecutorsScreen
+
+        return ExecutorsScreen()
+
+    register("executors", screen, title="Executors", key="e")
+
+
+@hookimpl
+def register_commands(app: DeskApp, register: RegisterCommand) -> None:
+    from hbdesk.sdk import screen_action
+
+    def open_and(action: str) -> Callable[[], None]:
+        return screen_action(app, "executors", action)
+
+    register("executors: New executor", open_and("create"), help="Pick a type, fill in its config (n)")
+    register("executors: Held positions", open_and("tab('holds')"), help="Positions executors kept (h)")
+    register(
+        "executors: Logs of the highlighted executor",
+        open_and("details"),
+        help="Its config, info and log lines (l)",
+    )
