@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from hbdesk.sdk import (
     RegisterCommand,
+    RegisterHomePanel,
     RegisterHookspecs,
     RegisterRoutes,
     RegisterScreen,
@@ -22,6 +23,8 @@ from hbdesk_plugins.trading.public import TRADING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from textual.widget import Widget
 
     from hbdesk.sdk import DeskApp, Kernel, RegisterService
     from hbdesk_plugins.executors.public import RegisterExecutorType
@@ -86,6 +89,16 @@ def register_screens(app: DeskApp, register: RegisterScreen) -> None:
         return ExecutorsScreen()
 
     register("executors", screen, title="Executors", key="e")
+
+
+@hookimpl
+def register_home_panels(app: DeskApp, register: RegisterHomePanel) -> None:
+    def executors() -> Widget:
+        from hbdesk_plugins.executors.panels import ExecutorsPanel
+
+        return ExecutorsPanel()
+
+    register("Executors", executors, order=50)
 
 
 @hookimpl

@@ -18,7 +18,7 @@ from tests.helpers import core_settings, wait_for
 
 # Every built-in plugin that registers a home panel; with them off, home has none (the kernel is
 # not started with them off: other plugins need their services).
-PANEL_PLUGINS = ["trading", "market_data", "portfolio"]
+PANEL_PLUGINS = ["trading", "market_data", "portfolio", "executors"]
 
 PANELS = """
     from typing import Any

@@ -71,7 +71,9 @@ async def test_the_leader_key_then_a_screens_letter_switches_to_it(desk_app: Des
         assert letters == {
             "home": "h",
             "accounts": "a",
+            "backtesting": "b",
             "docker": "d",
+            "executors": "e",
             "market": "m",
             "portfolio": "p",
             "trading": "t",
@@ -104,7 +106,9 @@ async def test_the_screen_list_filters_as_you_type_and_enter_opens(desk_app: Des
         assert prompts == [
             "g h  Home",
             "g a  Accounts",
+            "g b  Backtesting",
             "g d  Docker",
+            "g e  Executors",
             "g m  Market",
             "g p  Portfolio",
             "g t  Trading",
