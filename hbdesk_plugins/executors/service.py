@@ -62,6 +62,9 @@ class Live:
     unpins: list[Callable[[], None]] = field(default_factory=list)
     note: str | None = None  # what a resume waits for
     finished: bool = False  # its end is recorded (held position included): only then TERMINATED
+    written: dict[str, Any] | None = None  # its columns as last written (None: not yet, here)
+    stepped_at: float = 0.0  # loop time its steps last asked for a write
+    logs_sequence: int = -1  # the last log line its row holds
 
     @property
     def executor_id(self) -> str:
@@ -270,15 +273,19 @@ class ExecutorService:
         return executor
 
     def _wrap_events(self, live: Live, executor: Any) -> None:
-        """The executor's event handlers run under its name (for its log) and mark it changed; a
-        handler that raises (hummingbot's TWAP does, on other executors' orders) is logged and
-        kept away from the connector that told it."""
+        """The executor's event handlers hear of its own orders only (hummingbot hands every
+        executor every order's news, and its TWAP raises on others'), run under its name (for
+        its log) and mark it changed; a handler that raises is logged and kept away from the
+        connector that told it."""
         from hummingbot.core.event.event_forwarder import SourceInfoEventForwarder
 
         executor_id = live.executor_id
 
         def wrap(handler: Callable[[int, Any, Any], None]) -> Callable[[int, Any, Any], None]:
             def handle(tag: int, source: Any, event: Any) -> None:
+                order_id = getattr(event, "order_id", None)
+                if order_id is not None and order_id not in live.order_connectors:
+                    return  # another executor's order, or one placed from the desk
                 token = CURRENT.set(executor_id)
                 try:
                     handler(tag, source, event)
@@ -369,7 +376,7 @@ class ExecutorService:
             except Exception:
                 log.exception("executor %s: a step failed", live.executor_id)
             finally:
-                self.mark_dirty(live.executor_id)
+                self._stepped(live)
             await asyncio.sleep(executor.update_interval)
         try:
             executor.on_stop()
@@ -617,6 +624,17 @@ class ExecutorService:
         self._dirty.add(executor_id)
         self._wake.set()
 
+    def _stepped(self, live: Live) -> None:
+        """After a step: written at once when its status moved, else at most every
+        ``step_save_interval`` (a step's other changes, a trailing stop's trigger say, are few;
+        orders and fills mark it changed as they come)."""
+        now = asyncio.get_running_loop().time()
+        executor = live.executor
+        moved = executor is not None and executor.status.name != live.row.status
+        if moved or now - live.stepped_at >= self.settings.step_save_interval:
+            live.stepped_at = now
+            self.mark_dirty(live.executor_id)
+
     def _logged(self, executor_id: str) -> None:
         if executor_id in self._live:
             self.mark_dirty(executor_id)
@@ -642,10 +660,35 @@ class ExecutorService:
         if not lives:
             return
         async with self._write_lock:
-            rows = [self._refresh(live) for live in lives]
-            await self._merge(rows)
-        for row in rows:
-            self._publish(row)
+            new: list[tuple[Live, dict[str, Any]]] = []
+            changed: list[tuple[Live, dict[str, Any]]] = []
+            for live in lives:
+                columns = _columns(self._refresh(live))
+                if live.written is None:
+                    new.append((live, columns))
+                elif _differs(columns, live.written):
+                    changed.append((live, columns))
+            if not new and not changed:
+                return
+            await self._store([columns for _, columns in new], [columns for _, columns in changed])
+            for live, columns in (*new, *changed):
+                live.written = columns
+        for live, _ in (*new, *changed):
+            self._publish(live.row)
+
+    async def _store(self, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:
+        """Rows not yet written by this process merged (inserted or replaced), the others updated
+        by their key in one statement."""
+        from sqlalchemy import update
+
+        from hbdesk_plugins.executors.tables import ExecutorRow
+
+        async with self.kernel.db.session() as session:
+            for columns in new:
+                await session.merge(ExecutorRow(**columns))
+            if changed:
+                await session.execute(update(ExecutorRow), changed)
+            await session.commit()
 
     async def _merge(self, rows: list[ExecutorRow]) -> None:
         from hbdesk_plugins.executors.tables import ExecutorRow
@@ -688,7 +731,11 @@ class ExecutorService:
             except Exception:
                 log.exception("executor %s: its state could not be saved", live.executor_id)
         row.error_count, row.last_error = self.logs.errors.get(live.executor_id, (0, None))
-        row.logs = json.dumps(self._log_tail(live.executor_id))
+        entries = self.logs.entries(live.executor_id)
+        newest = entries[-1]["sequence"] if entries else 0
+        if newest != live.logs_sequence:
+            row.logs = json.dumps([{k: v for k, v in e.items() if k != "sequence"} for e in entries])
+            live.logs_sequence = newest
         row.updated_at = self.kernel.clock()
         return row
 
@@ -829,6 +876,11 @@ def _check_amount(config: Any, connectors: dict[str, Any]) -> None:
 
 def _columns(row: ExecutorRow) -> dict[str, Any]:
     return {column: getattr(row, column) for column in row.__table__.columns.keys()}  # noqa: SIM118
+
+
+def _differs(columns: dict[str, Any], written: dict[str, Any]) -> bool:
+    """Whether a row changed since it was written (its update time aside)."""
+    return any(value != written.get(name) for name, value in columns.items() if name != "updated_at")
 
 
 def _quietly(call: Callable[[], Any]) -> None:

@@ -21,6 +21,13 @@ class ExecutorsSettings(PluginSettings):
         " for many changes); the state an order depends on is written before it is sent, whatever"
         " this says.",
     )
+    step_save_interval: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="Seconds between two writes of an executor whose steps changed nothing else"
+        " (its orders, fills and status are written as they change).",
+    )
     resume_timeout: float = Field(
         60.0,
         gt=0,
