@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterScreen, RegisterSettings, hookimpl
 from hbdesk_plugins.backtesting.public import BACKTESTING
 from hbdesk_plugins.connectors.public import CONNECTORS
+from hbdesk_plugins.controllers.public import CONTROLLERS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,7 +36,10 @@ def register_services(kernel: Kernel, register: RegisterService) -> None:
 
         return BacktestingService(kernel)
 
-    register(BACKTESTING, service, requires=(CONNECTORS,), migrations=MIGRATIONS)
+    # The controllers plugin resolves configs (user controllers, saved configs); without it, the
+    # shipped controllers are backtested by name. Optional, so switching it off leaves the server
+    # starting (a required service no plugin provides stops the kernel).
+    register(BACKTESTING, service, requires=(CONNECTORS,), optional=(CONTROLLERS,), migrations=MIGRATIONS)
 
 
 @hookimpl

@@ -16,7 +16,9 @@ class BacktestingConfig(BaseModel):
     backtesting_resolution: str = Field("1m", description="Interval of the candles the executors walk.")
     trade_cost: float = Field(0.0006, ge=0, lt=1, description="Fee of each trade, as a fraction.")
     config: dict[str, Any] | str = Field(
-        description="A controller config, or the name of a shipped controller to run with its defaults."
+        description="A controller config (naming its controller_type and controller_name; the type may"
+        " be left out for a shipped controller), or a saved config's name (or a shipped controller's,"
+        " run with its defaults)."
     )
     engine: Literal["auto", "vectorised", "hummingbot"] = Field(
         "auto",

@@ -28,6 +28,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import undefer
 
 from hbdesk.sdk import INTERVAL_SECONDS, HbdeskError, InvalidInput, NotFound, TimedOut, Unavailable, excerpt
+from hbdesk_plugins.backtesting.configs import resolve
 from hbdesk_plugins.backtesting.models import BacktestingConfig, TaskDeleted, TaskSubmitted, TaskSummary
 from hbdesk_plugins.backtesting.settings import BacktestingSettings
 from hbdesk_plugins.backtesting.tables import BacktestTaskRow
@@ -36,6 +37,7 @@ from hbdesk_plugins.connectors.public import CONNECTORS
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel
+    from hbdesk_plugins.backtesting.configs import Resolved
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +161,8 @@ class BacktestingService:
             )
         if request.end_time <= request.start_time:
             raise InvalidInput("end_time must be after start_time")
-        wanted = await asyncio.to_thread(_candles_wanted, request.config)
+        resolved = await resolve(self.kernel, request.config)
+        wanted = await asyncio.to_thread(_candles_wanted, resolved)
         feeds = []
         for connector, pair, interval in dict.fromkeys(
             [(wanted[0][0], wanted[0][1], resolution), *wanted[1:]]
@@ -167,7 +170,8 @@ class BacktestingService:
             feeds.append(await self._feed(connector, pair, interval, request.start_time, request.end_time))
         return Job(
             number=next(self._numbers),
-            config=request.config,
+            source=resolved.source,
+            config=resolved.data,
             resolution=resolution,
             trade_cost=request.trade_cost,
             engine=request.engine,
@@ -402,16 +406,16 @@ class BacktestingService:
         return TaskDeleted(task_id=task_id, status="deleted", message="Backtest task deleted")
 
 
-def _candles_wanted(config: dict[str, Any] | str) -> list[tuple[str, str, str]]:
+def _candles_wanted(resolved: Resolved) -> list[tuple[str, str, str]]:
     """(connector, pair, interval) of the traded market (its interval unused) and of every candles
-    feed the controller asks for; a bad config fails here, on a thread, before any work."""
-    from hbdesk_plugins.backtesting.configs import load_config
+    feed the controller asks for; a controller that does not start fails here, on a thread,
+    before any work."""
     from hbdesk_plugins.backtesting.frames import FrameProvider
 
-    loaded = load_config(config)
+    loaded = resolved.config
     market = (str(loaded.connector_name), str(loaded.trading_pair), "")
     try:
-        controller = loaded.get_controller_class()(
+        controller = resolved.controller(
             config=loaded, market_data_provider=FrameProvider({}), actions_queue=None
         )
         feeds = [(c.connector, c.trading_pair, c.interval) for c in controller.get_candles_config()]

@@ -1,8 +1,8 @@
 """The backtesting screen: the backtests this desk ran or runs, one result in full, two side by side.
 
-Keyboard first: ``n`` runs a new backtest (a shipped controller or a saved config, then a form
-generated from the controller's own config class, with the range, resolution and trade cost in
-front; it is checked and submitted by the service exactly as ``POST /backtesting/tasks`` does,
+Keyboard first: ``n`` runs a new backtest (a controller, shipped or the user's, or a saved config,
+then a form generated from the controller's own config class, with the range, resolution and trade
+cost in front; it is checked and submitted by the service exactly as ``POST /backtesting/tasks`` does,
 and what it refuses is said under the form). The tasks list shows each running task's progress,
 read again every second while the screen is shown; ``enter`` opens a finished one's figures,
 equity and drawdown curves and executors; ``m`` marks two finished ones and ``c`` compares them;
@@ -61,6 +61,7 @@ from hbdesk_plugins.backtesting.display import (
 from hbdesk_plugins.backtesting.panels import CurveChart, MetricsGrid
 from hbdesk_plugins.backtesting.public import BACKTESTING
 from hbdesk_plugins.connectors.public import CONNECTORS
+from hbdesk_plugins.controllers.public import CONTROLLERS, LIBRARY_PACKAGE
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel, Submission
@@ -79,15 +80,20 @@ SKIPPED = {"id", "controller_name", "controller_type", "manual_kill_switch", "in
 FIRST_CONTROLLER = "macd_bb"
 
 
-class ControllerPicker(ModalScreen[tuple[str, dict[str, Any]] | None]):
-    """Shipped controllers (run from their defaults) and saved configs (their values prefilled);
-    enter picks. Dismisses with (controller name, values)."""
+# A choice of the picker: what it shows, the controller (its type, "" when the controllers plugin
+# is off, and name) and the saved config's values ({} for a controller's defaults).
+Choice = tuple[str, tuple[str, str], dict[str, Any]]
+
+
+class ControllerPicker(ModalScreen[tuple[tuple[str, str], dict[str, Any]] | None]):
+    """Controllers (shipped and the user's, run from their defaults) and saved configs (their
+    values prefilled); enter picks. Dismisses with ((controller type, name), values)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, choices: list[tuple[str, str, dict[str, Any]]]) -> None:
+    def __init__(self, choices: list[Choice]) -> None:
         super().__init__(classes="modal")
-        self.choices = choices  # (shown, controller name, saved values)
+        self.choices = choices
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -97,14 +103,14 @@ class ControllerPicker(ModalScreen[tuple[str, dict[str, Any]] | None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        names = [name for _, name, values in self.choices]
+        names = [name for _, (_kind, name), _values in self.choices]
         if FIRST_CONTROLLER in names:
             options.highlighted = names.index(FIRST_CONTROLLER)
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        _shown, name, values = self.choices[event.option_index]
-        self.dismiss((name, values))
+        _shown, controller, values = self.choices[event.option_index]
+        self.dismiss((controller, values))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -505,9 +511,9 @@ class BacktestingScreen(DeskScreen):
         picked = await self.app.push_screen_wait(ControllerPicker(choices))
         if picked is None:
             return
-        name, saved = picked
+        controller, saved = picked
         try:
-            form = await self._form(service, name, saved)
+            form = await self._form(service, controller, saved)
         except HbdeskError as exc:
             self.notify(exc.detail, title="No form", severity="error", timeout=8)
             return
@@ -522,32 +528,50 @@ class BacktestingScreen(DeskScreen):
         if submitted.task_id in self._tasks:
             self.query_one("#tasks", DataTable).move_cursor(row=list(self._tasks).index(submitted.task_id))
 
-    async def _controller_choices(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """The shipped controllers, then the saved configs of those controllers (a saved config of
-        a controller the backtester cannot load is left out)."""
-        shipped = await asyncio.to_thread(_shipped_controllers)
-        choices: list[tuple[str, str, dict[str, Any]]] = [
-            (f"{name}  (shipped, its defaults)", name, {}) for name in shipped
+    async def _controller_choices(self) -> list[Choice]:
+        """The controllers, shipped then the user's, then the saved configs of those controllers
+        (a saved config of a controller there is not is left out). Without the controllers
+        plugin, the shipped controllers alone."""
+        controllers = self.kernel.optional_service(CONTROLLERS)
+        if controllers is None:
+            return [
+                (f"{name}  (shipped, its defaults)", ("", name), {})
+                for name in await asyncio.to_thread(_shipped_controllers)
+            ]
+        try:
+            sources = await controllers.sources()
+            saved = await controllers.list_configs()
+        except HbdeskError as exc:
+            log.warning("controllers and saved configs: %s", exc.detail)
+            sources, saved = [], []
+        choices: list[Choice] = [
+            (
+                f"{s.name}  (shipped, its defaults)"
+                if s.shipped
+                else f"{s.name}  (yours, {s.controller_type})",
+                (s.controller_type, s.name),
+                {},
+            )
+            for s in sources
         ]
-        controllers = _controllers_service(self.kernel)
-        if controllers is not None:
-            try:
-                saved = await controllers.list_configs()
-            except HbdeskError as exc:
-                log.warning("saved controller configs: %s", exc.detail)
-                saved = []
-            for config in saved:
-                name = config.get("controller_name")
-                if isinstance(name, str) and name in shipped and config.get("id"):
-                    choices.append((f"{config['id']}  (saved {name} config)", name, config))
+        known = {(s.controller_type, s.name) for s in sources}
+        shipped = {s.name: s.controller_type for s in sources if s.shipped}
+        for config in saved:
+            name, kind = config.get("controller_name"), config.get("controller_type")
+            if not isinstance(name, str) or not config.get("id"):
+                continue
+            kind = kind if isinstance(kind, str) and kind else shipped.get(name)
+            if kind is not None and (kind, name) in known:
+                choices.append((f"{config['id']}  (saved {name} config)", (kind, name), config))
         return choices
 
     async def _form(
-        self, service: BacktestingService, name: str, saved: dict[str, Any]
+        self, service: BacktestingService, controller: tuple[str, str], saved: dict[str, Any]
     ) -> ModelFormModal[Any]:
         from hbdesk_plugins.backtesting.configs import config_class
 
-        model = await asyncio.to_thread(config_class, name)
+        kind, name = controller
+        model = await config_class(self.kernel, kind, name)
         kernel: Kernel = self.kernel
         start, end = default_range(kernel.clock())
         catalog = kernel.service(CONNECTORS)
@@ -574,7 +598,7 @@ class BacktestingScreen(DeskScreen):
         ]
 
         async def run(submission: Submission) -> TaskSubmitted | None:
-            backtest = _request(name, submission)
+            backtest = _request(controller, submission)
             return await service.submit(backtest)
 
         title = f"Backtest {saved.get('id') or name}"
@@ -590,7 +614,7 @@ class BacktestingScreen(DeskScreen):
         )
 
 
-def _request(name: str, submission: Submission) -> Any:
+def _request(controller: tuple[str, str], submission: Submission) -> Any:
     """The backtest as ``POST /backtesting/tasks`` takes it; a ``ValidationError`` or an
     ``InvalidInput`` says what is wrong (the form shows it)."""
     from hbdesk_plugins.backtesting.models import BacktestingConfig
@@ -602,7 +626,7 @@ def _request(name: str, submission: Submission) -> Any:
             "end_time": parse_when("end", extra.get("end_time", "")),
             "backtesting_resolution": extra.get("backtesting_resolution") or DEFAULT_RESOLUTION,
             "trade_cost": extra.get("trade_cost") or DEFAULT_TRADE_COST,
-            "config": {**submission.data, "controller_name": name},
+            "config": {**submission.data, **_named(*controller)},
         }
     )
 
@@ -616,22 +640,22 @@ def _parse(raw: bytes) -> dict[str, Any]:
     return task
 
 
+def _named(controller_type: str, name: str) -> dict[str, str]:
+    """The controller as a config names it (its type left out when unknown: the service finds
+    a shipped one's)."""
+    return (
+        {"controller_type": controller_type, "controller_name": name}
+        if controller_type
+        else {"controller_name": name}
+    )
+
+
 def _shipped_controllers() -> list[str]:
     import importlib
     import pkgutil
 
-    from hbdesk_plugins.backtesting.configs import LIBRARY
-
-    package = importlib.import_module(LIBRARY)
+    package = importlib.import_module(LIBRARY_PACKAGE)
     return sorted(module.name for module in pkgutil.iter_modules(package.__path__) if not module.ispkg)
-
-
-def _controllers_service(kernel: Kernel) -> Any:
-    try:
-        from hbdesk_plugins.controllers.public import CONTROLLERS
-    except ImportError:  # the controllers plugin is not installed
-        return None
-    return kernel.optional_service(CONTROLLERS)
 
 
 def _flat(config: dict[str, Any], prefix: str = "") -> dict[str, str]:

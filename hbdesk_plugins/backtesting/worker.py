@@ -12,7 +12,10 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hbdesk_plugins.controllers.public import ControllerSource
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +39,12 @@ class Feed:
 
 @dataclass(frozen=True)
 class Job:
+    """A backtest as it travels to a worker: the controller's source (its code is imported there)
+    and its config as plain data, validated on the loop's side already."""
+
     number: int
-    config: dict[str, Any] | str
+    source: ControllerSource
+    config: dict[str, Any]
     resolution: str
     trade_cost: float
     engine: str  # auto, vectorised or hummingbot
@@ -74,12 +81,12 @@ def run_job(job: Job) -> tuple[str, str]:
 
     from hbdesk.sdk import HbdeskError
     from hbdesk_plugins.backtesting import engine, reference
-    from hbdesk_plugins.backtesting.configs import load_config
+    from hbdesk_plugins.backtesting.configs import build
     from hbdesk_plugins.backtesting.frames import feed_key, to_frame
 
     report(0.0)
     try:
-        config = load_config(job.config)
+        config = build(job.source, job.config)
         frames = {}
         for feed in job.feeds:
             columns = feed.columns

@@ -11,7 +11,8 @@ The backtesting plugin turns a config into hummingbot objects with the service::
 Both raise ``NotFound`` (unknown controller or config) and ``InvalidInput`` (a config that does not
 validate, a source that does not import), as the routes answer 404 and 400. A worker process
 rebuilds the same classes from ``controllers.source_of(config)``: a picklable ``ControllerSource``
-whose ``load_module()`` imports the controller there.
+whose ``load_module()`` imports the controller there and ``config_class()`` answers its config
+class.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from hbdesk.sdk import ServiceKey
+from hbdesk.sdk import InvalidInput, ServiceKey
 from hbdesk_plugins.controllers.sources import (
     CONFIG_NAME,
     MODULE_NAME,
@@ -42,6 +43,8 @@ from hbdesk_plugins.controllers.sources import (
 
 if TYPE_CHECKING:
     import types
+
+    from pydantic import BaseModel
 
     from hbdesk_plugins.controllers.service import ControllersService
 
@@ -80,6 +83,19 @@ class ControllerSource:
 
     def loaded_module(self) -> types.ModuleType | None:
         return sys.modules.get(self.module_name)
+
+    def config_class(self) -> type[BaseModel]:
+        """Import the controller (``load_module``) and answer its pydantic config class, as the
+        service finds it; InvalidInput when the module has none. Blocking, like ``load_module``:
+        a worker process rebuilds a config with ``source.config_class()(**data)``."""
+        from hbdesk_plugins.controllers.service import _controller_classes
+
+        config_class, _controller = _controller_classes(self.load_module(), f"{self.name}.py", False)
+        if config_class is None:
+            raise InvalidInput(
+                f"{self.name}.py defines no controller config class (a ControllerConfigBase subclass)."
+            )
+        return config_class
 
 
 __all__ = [

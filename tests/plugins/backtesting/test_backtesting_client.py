@@ -5,6 +5,7 @@ with `detail`, and the event loop answering while a long backtest runs in a work
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -31,6 +32,66 @@ CONFIG: dict[str, Any] = {
     "take_profit": 0.003,
     "time_limit": 3600,
     "cooldown_time": 120,
+}
+
+
+# A user's own directional controller, uploaded through the controllers routes: long above its
+# moving average by more than ``band``, short below it.
+SMA_TREND = """
+import pandas as pd
+from hummingbot.data_feed.candles_feed.data_types import CandlesConfig
+from hummingbot.strategy_v2.controllers.directional_trading_controller_base import (
+    DirectionalTradingControllerBase,
+    DirectionalTradingControllerConfigBase,
+)
+from pydantic import Field
+
+
+class SmaTrendConfig(DirectionalTradingControllerConfigBase):
+    controller_name: str = "sma_trend"
+    interval: str = "1m"
+    sma_length: int = Field(default=30, ge=2)
+    band: float = Field(default=0.001, ge=0)
+
+
+class SmaTrend(DirectionalTradingControllerBase):
+    def __init__(self, config, *args, **kwargs):
+        self.config = config
+        super().__init__(config, *args, **kwargs)
+
+    def get_candles_config(self):
+        return [
+            CandlesConfig(
+                connector=self.config.connector_name,
+                trading_pair=self.config.trading_pair,
+                interval=self.config.interval,
+                max_records=self.config.sma_length + 10,
+            )
+        ]
+
+    async def update_processed_data(self):
+        config = self.config
+        frame = self.market_data_provider.get_candles_df(
+            config.connector_name, config.trading_pair, config.interval, config.sma_length + 10
+        ).copy()
+        frame["sma"] = frame["close"].rolling(self.config.sma_length).mean()
+        gap = frame["close"] / frame["sma"] - 1
+        frame["signal"] = 0
+        frame.loc[gap > self.config.band, "signal"] = 1
+        frame.loc[gap < -self.config.band, "signal"] = -1
+        self.processed_data = {"signal": int(frame["signal"].iloc[-1]), "features": frame}
+"""
+SMA_CONFIG: dict[str, Any] = {
+    "controller_type": "directional_trading",
+    "controller_name": "sma_trend",
+    "connector_name": "hbdesk_sim",
+    "trading_pair": "ETH-USDT",
+    "sma_length": 40,
+    "band": 0.001,
+    "total_amount_quote": 500,
+    "stop_loss": 0.005,
+    "take_profit": 0.004,
+    "time_limit": 1800,
 }
 
 
@@ -168,3 +229,66 @@ async def test_the_event_loop_answers_while_a_long_backtest_runs(client: Humming
     assert response.status == 200
     assert (await response.json())["results"]["total_executors"] > 0
     assert answered >= 20  # the accounts kept answering while the backtest ran
+
+
+async def test_a_users_uploaded_controller_is_backtested(client: HummingbotAPIClient) -> None:
+    await client.controllers.create_or_update_controller(
+        "directional_trading", "sma_trend", {"content": SMA_TREND}
+    )
+    try:
+        answer = await client.backtesting.run(END - DAY, END, "1m", 0.0006, SMA_CONFIG)
+        executors = answer["executors"]
+        assert answer["results"]["total_executors"] == len(executors) > 0
+        assert "sma" in answer["processed_data"]  # the user's own feature
+        # Its id derives from the config: the same config, the same executor ids.
+        again = await client.backtesting.run(END - DAY, END, "1m", 0.0006, dict(SMA_CONFIG))
+        assert again == answer
+        assert len({e["id"] for e in executors}) == len(executors)
+        # A controller_name alone finds the type of the only controller of that name.
+        named = {k: v for k, v in SMA_CONFIG.items() if k != "controller_type"}
+        task = await client.backtesting.submit_task(END - DAY, END, "1m", 0.0006, named)
+
+        async def done() -> bool:
+            return (await client.backtesting.get_task(task["task_id"]))["status"] in ("completed", "failed")
+
+        await wait_for(done, timeout=120, interval=0.3)
+        finished = await client.backtesting.get_task(task["task_id"])
+        assert finished["status"] == "completed", finished["error"]
+        assert finished["engine"] == "vectorised"
+        assert finished["result"]["results"] == answer["results"]
+
+        # Bad input: a field out of range is a 400 naming it; the name under another type, a 404.
+        for call in (client.backtesting.run, client.backtesting.submit_task):
+            status, detail = await status_of(
+                call(END - DAY, END, "1m", 0.0006, {**SMA_CONFIG, "sma_length": 1})
+            )
+            assert status == 400 and "sma_length" in detail
+            status, _ = await status_of(
+                call(END - DAY, END, "1m", 0.0006, {**SMA_CONFIG, "controller_type": "market_making"})
+            )
+            assert status == 404
+        # The same name under two types: a config naming only controller_name is ambiguous.
+        await client.controllers.create_or_update_controller("generic", "sma_trend", {"content": SMA_TREND})
+        status, detail = await status_of(client.backtesting.run(END - DAY, END, "1m", 0.0006, named))
+        assert status == 400 and "controller_type" in detail
+    finally:
+        for kind in ("directional_trading", "generic"):
+            with contextlib.suppress(aiohttp.ClientResponseError):
+                await client.controllers.delete_controller(kind, "sma_trend")
+
+
+async def test_a_saved_config_is_backtested_by_its_name(client: HummingbotAPIClient) -> None:
+    saved = {**CONFIG, "controller_type": "directional_trading"}
+    await client.controllers.create_or_update_controller_config("my_macd", saved)
+    try:
+        by_name = await client.backtesting.run(END - DAY, END, "1m", 0.0006, "my_macd")
+        assert by_name["results"]["total_executors"] > 0
+        assert {e["controller_id"] for e in by_name["executors"]} == {"my_macd"}
+        # The same as the config itself, under the saved config's name as its id.
+        as_dict = await client.backtesting.run(END - DAY, END, "1m", 0.0006, {**saved, "id": "my_macd"})
+        assert as_dict == by_name
+        assert (await status_of(client.backtesting.run(END - DAY, END, "1m", 0.0006, "no_such_config")))[
+            0
+        ] == 404
+    finally:
+        await client.controllers.delete_controller_config("my_macd")

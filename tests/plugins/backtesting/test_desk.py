@@ -29,6 +29,7 @@ from hbdesk_plugins.backtesting.tables import BacktestTaskRow
 from hbdesk_plugins.backtesting.tui import BacktestingScreen, ControllerPicker
 from tests.desk_support import kernel_running, table_rows
 from tests.helpers import core_settings, wait_for
+from tests.plugins.backtesting.test_backtesting_client import SMA_TREND
 
 FIXED_TIMESTAMP = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC, as the other desks' snapshots
 DAY = 86_400
@@ -416,12 +417,15 @@ async def test_a_saved_config_prefills_the_form(make_desk_app) -> None:
             "trading_pair": "ETH-USDT",
             "interval": "5m",
         }
-        await app.kernel.service("controllers").save_config("my_macd", saved)
+        controllers = app.kernel.service("controllers")
+        await controllers.save_config("my_macd", saved)
+        await controllers.save_source("directional_trading", "sma_trend", SMA_TREND)
         await pilot.press("n")
         await wait_for(lambda: isinstance(app.screen, ControllerPicker), timeout=LOAD_TIMEOUT)
         await pilot.pause()
         options = [str(o.prompt) for o in app.screen.query_one("#controller-options").options]
         assert "my_macd  (saved macd_bb config)" in options
+        assert "sma_trend  (yours, directional_trading)" in options  # a user's controller too
         picker = app.screen.query_one("#controller-options")
         picker.highlighted = options.index("my_macd  (saved macd_bb config)")
         await pilot.press("enter")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from hbdesk_plugins.backtesting import engine, reference
-from hbdesk_plugins.backtesting.configs import load_config
+from hbdesk_plugins.backtesting.configs import resolve_shipped
 from hbdesk_plugins.backtesting.frames import feed_key, to_frame
 from hbdesk_plugins.backtesting.metrics import Outcome, summarize
 from hbdesk_plugins.backtesting.simulate import Barriers, simulate_position
@@ -35,6 +35,12 @@ CONFIG: dict[str, Any] = {
     "trailing_stop": "0.002,0.0005",
     "cooldown_time": 120,
 }
+
+
+def load_config(config: dict[str, Any]) -> Any:
+    """A shipped controller's config, as the backtesting plugin loads it without the controllers
+    plugin (the same class the controllers service answers for a shipped controller)."""
+    return resolve_shipped(config).config
 
 
 def sim_frames(days: float, seed: int = 1, pair: str = "BTC-USDT") -> dict[str, pd.DataFrame]:
