@@ -473,6 +473,7 @@ class ExecutorService:
             config = validate(kind.load_config(), json.loads(row.config))
             await self._reapply_margin(live, config, [(str(a), str(b)) for a, b in markets])
             executor = self._construct(live, kind, config)
+            await self._read_records(live, saved)
             attach, seen = self._attach(live, saved)
 
             state.restore(executor, saved, attach)
@@ -553,6 +554,24 @@ class ExecutorService:
                 return
             await asyncio.sleep(0.2)
         log.warning("executor %s resumes before all its orders were settled", live.executor_id)
+
+    async def _read_records(self, live: Live, saved: dict[str, Any]) -> None:
+        """The trading records of the orders no connector tracks and no news told of: a fill or
+        an end recorded in the moment before the desk stopped, after the executor's last saved
+        state, is known to it this way."""
+        trading = self.kernel.service(TRADING)
+        account = live.row.account_name
+        for order_id in saved.get("orders", {}):
+            if resume.live_order(live.connectors, order_id) or self._news_of(account, live, order_id):
+                continue
+            names = (
+                [live.order_connectors[order_id]] if order_id in live.order_connectors else live.connectors
+            )
+            for name in names:
+                record = await trading.order_record(account, name, order_id)
+                if record is not None:
+                    self._news[(account, name, order_id)] = record
+                    break
 
     def _final_news(self, account: str, live: Live, order_id: str) -> bool:
         record = self._news_of(account, live, order_id)

@@ -310,6 +310,13 @@ class TradingService:
             key[2] for key, result in zip(keys, results, strict=True) if not isinstance(result, BaseException)
         ]
 
+    async def order_record(self, account: str, connector_name: str, order_id: str) -> dict[str, Any] | None:
+        """One order as the API shows it (its fills summed in), from memory or the records;
+        None when it was never recorded."""
+        key = (account, connector_name, order_id)
+        record = self._orders.get(key) or self._finished.get(key) or await self._stored_order(key)
+        return None if record is None else record.api()
+
     async def _stored_order(self, key: Key) -> OrderRecord | None:
         from hbdesk_plugins.trading.tables import OrderRow
 
