@@ -840,15 +840,21 @@ class ExecutorService:
         return [live.executor for live in self._live.values() if live.executor is not None]
 
     def price(self, account: str, connector_name: str, pair: str) -> float | None:
-        """A mid price from a running connector of the account, if one follows the pair."""
+        """The mid price on a running connector of the account that follows the pair; else the
+        rate hummingbot's RateOracle has for it (as the rate oracle plugin configures it)."""
         connector = self.kernel.service(CONNECTOR_MANAGER).live.get((account, connector_name))
-        if connector is None or pair not in getattr(connector, "order_books", {}):
-            return None
+        value: Any = None
         try:
-            value = float(connector.get_mid_price(pair))
+            if connector is not None and pair in getattr(connector, "order_books", {}):
+                value = connector.get_mid_price(pair)
+            else:
+                from hummingbot.core.rate_oracle.rate_oracle import RateOracle
+
+                value = RateOracle.get_instance().get_pair_rate(pair)
+            found = float(value) if value is not None else 0.0
         except Exception:
             return None
-        return value if value > 0 else None
+        return found if found > 0 and found == found else None
 
 
 _FINAL_STATES = {3, 5, 6}  # OrderState CANCELED, FILLED, FAILED (hummingbot's numbers)
