@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterSettings, hookimpl
+from hbdesk.sdk import RegisterCommand, RegisterRoutes, RegisterScreen, RegisterSettings, hookimpl
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER
 from hbdesk_plugins.controllers.public import CONTROLLERS
 from hbdesk_plugins.executors.public import EXECUTORS
@@ -14,10 +14,13 @@ from hbdesk_plugins.market_data.public import MARKET_DATA
 from hbdesk_plugins.trading.public import TRADING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import click
 
     from hbdesk.sdk import DeskApp, Kernel, RegisterService
     from hbdesk_plugins.controllers.service import ControllersService
+    from hbdesk_plugins.controllers.tui import ControllersScreen
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -53,7 +56,27 @@ def register_routes(kernel: Kernel, register: RegisterRoutes) -> None:
 
 
 @hookimpl
+def register_screens(app: DeskApp, register: RegisterScreen) -> None:
+    def screen() -> ControllersScreen:
+        from hbdesk_plugins.controllers.tui import ControllersScreen
+
+        return ControllersScreen()
+
+    register("controllers", screen, title="Controllers", key="c")
+
+
+@hookimpl
 def register_commands(app: DeskApp, register: RegisterCommand) -> None:
+    from hbdesk.sdk import screen_action
+
+    def open_and(action: str) -> Callable[[], None]:
+        return screen_action(app, "controllers", action)
+
+    register("controllers: New source", open_and("new"), help="A controller or script from a template (n)")
+    register("controllers: New config", open_and("new_config"), help="A controller's config, as a form (c)")
+    register("controllers: Run a saved config", open_and("run"), help="Run a controller live (r)")
+    register("controllers: Live list", open_and("tab('live')"), help="Controllers run live, on the desk (l)")
+
     def live_controllers() -> None:
         service = app.kernel.optional_service(CONTROLLERS) if app.kernel is not None else None
         if service is None:
