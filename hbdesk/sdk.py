@@ -83,8 +83,11 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.tui.widgets.form import FormField as FormField
     from hbdesk.tui.widgets.form import FormModal as FormModal
     from hbdesk.tui.widgets.ladder import OrderBookLadder as OrderBookLadder
+    from hbdesk.tui.widgets.lines import Line as Line
+    from hbdesk.tui.widgets.lines import LinesWidget as LinesWidget
     from hbdesk.tui.widgets.model_form import ModelFormModal as ModelFormModal
     from hbdesk.tui.widgets.model_form import Submission as Submission
+    from hbdesk.tui.widgets.model_form import form_values as form_values
     from hbdesk.tui.widgets.pair_picker import Choice as Choice
     from hbdesk.tui.widgets.pair_picker import PairPicker as PairPicker
     from hbdesk.tui.widgets.tape import TradesTape as TradesTape
@@ -158,6 +161,9 @@ _EXPORTS: dict[str, str] = {
     "FormModal": "hbdesk.tui.widgets.form",
     "ModelFormModal": "hbdesk.tui.widgets.model_form",
     "Submission": "hbdesk.tui.widgets.model_form",
+    "form_values": "hbdesk.tui.widgets.model_form",
+    "Line": "hbdesk.tui.widgets.lines",
+    "LinesWidget": "hbdesk.tui.widgets.lines",
     "OrderBookLadder": "hbdesk.tui.widgets.ladder",
     "Choice": "hbdesk.tui.widgets.pair_picker",
     "PairPicker": "hbdesk.tui.widgets.pair_picker",
@@ -193,6 +199,8 @@ __all__ = [
     "Kernel",
     "KernelState",
     "KernelStateChanged",
+    "Line",
+    "LinesWidget",
     "ModelFormModal",
     "NotFound",
     "OrderBookLadder",
@@ -229,6 +237,7 @@ __all__ = [
     "confined",
     "create_desk",
     "excerpt",
+    "form_values",
     "hookimpl",
     "hookspec",
     "owned",

@@ -10,59 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
-from textual.strip import Strip
-from textual.widget import Widget
 
+from hbdesk.sdk import Line, LinesWidget
 from hbdesk_plugins.backtesting.display import Metric, axis_labels, plot, signed, time_axis
 
-Piece = tuple[str, Style | None]
-Line = list[Piece]
 
-
-class _Lines(Widget):
-    """Lines of styled pieces, built by ``build`` for the widget's size and kept until either
-    changes (or the theme does)."""
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self._strips: list[Strip] | None = None
-        self._built_for: Size | None = None
-
-    def build(self, width: int, height: int) -> list[Line]:
-        raise NotImplementedError
-
-    def redraw(self) -> None:
-        self._strips = None
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips = None
-
-    def render_line(self, y: int) -> Strip:
-        size = self.size
-        if self._strips is None or self._built_for != size:
-            base = self.rich_style
-            self._strips = [
-                Strip(
-                    [Segment(text, base + style if style else base) for text, style in line]
-                ).adjust_cell_length(size.width, base)
-                for line in self.build(size.width, size.height)[: size.height]
-            ]
-            self._built_for = size
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(size.width, self.rich_style)
-
-    def text_lines(self) -> list[str]:
-        """The plain text drawn at the current size (for tests)."""
-        return ["".join(text for text, _ in line) for line in self.build(*self.size)]
-
-
-class CurveChart(_Lines):
+class CurveChart(LinesWidget):
     """One or more curves over the same time range: a title line with each curve's last value,
     the curves with their scale on the right, the range's times below."""
 
@@ -159,7 +113,7 @@ def _tone_of(owner: int | None, tones: list[Style], zero: Style) -> Style | None
     return tones[owner] if owner < len(tones) else None
 
 
-class MetricsGrid(_Lines):
+class MetricsGrid(LinesWidget):
     """A result's figures as label and value pairs in as many columns as fit (26 cells at least,
     the widest pair's width if more); the last figure (the close types) on a line of its own."""
 

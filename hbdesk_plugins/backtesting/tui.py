@@ -36,6 +36,7 @@ from hbdesk.sdk import (
     InvalidInput,
     KernelState,
     ModelFormModal,
+    form_values,
 )
 from hbdesk_plugins.backtesting.display import (
     DEFAULT_CONNECTOR,
@@ -581,7 +582,7 @@ class BacktestingScreen(DeskScreen):
             source = catalog.market_source(connector)
             if source is not None:
                 pairs.update(source.trading_pairs())
-        values = {"connector_name": DEFAULT_CONNECTOR, "trading_pair": DEFAULT_PAIR, **_flat(saved)}
+        values = {"connector_name": DEFAULT_CONNECTOR, "trading_pair": DEFAULT_PAIR, **form_values(saved)}
         extra = [
             FormField("start_time", "start (UTC)", placeholder="YYYY-MM-DD HH:MM", value=when(start)),
             FormField("end_time", "end (UTC)", placeholder="YYYY-MM-DD HH:MM", value=when(end)),
@@ -656,19 +657,3 @@ def _shipped_controllers() -> list[str]:
 
     package = importlib.import_module(LIBRARY_PACKAGE)
     return sorted(module.name for module in pkgutil.iter_modules(package.__path__) if not module.ispkg)
-
-
-def _flat(config: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """A saved config's values as the form types them, by dotted name."""
-    out: dict[str, str] = {}
-    for key, value in config.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flat(value, f"{name}."))
-        elif isinstance(value, list | tuple):
-            out[name] = ", ".join(str(item) for item in value)
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif value is not None:
-            out[name] = str(value)
-    return out

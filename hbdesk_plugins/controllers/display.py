@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
+from hbdesk.sdk import form_values
 from hbdesk_plugins.controllers.public import CONTROLLER_TYPES, MODULE_NAME
 
 Kind = Literal["controller", "script", "config", "script_config"]
@@ -282,22 +283,6 @@ def started(iso: Any) -> str:
     return moment.strftime("%m-%d %H:%M")
 
 
-def flat(config: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    """A config's values as the form types them, by dotted name."""
-    out: dict[str, str] = {}
-    for key, value in config.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flat(value, f"{name}."))
-        elif isinstance(value, list | tuple):
-            out[name] = ", ".join(str(item) for item in value)
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif value is not None:
-            out[name] = str(value)
-    return out
-
-
 def yaml_lines(config: dict[str, Any], width: int = 60) -> list[str]:
     """A saved config as ``key: value`` lines for the preview (nested ones dotted)."""
-    return [f"{key}: {value}"[:width] for key, value in flat(config).items()]
+    return [f"{key}: {value}"[:width] for key, value in form_values(config).items()]

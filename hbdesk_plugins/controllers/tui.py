@@ -50,6 +50,7 @@ from hbdesk.sdk import (
     ModelFormModal,
     NotFound,
     RequestModel,
+    form_values,
 )
 from hbdesk_plugins.controllers.display import (
     KIND_TITLES,
@@ -61,7 +62,6 @@ from hbdesk_plugins.controllers.display import (
     config_entries,
     controller_entries,
     error_line,
-    flat,
     live_cells,
     script_config_entries,
     template_source,
@@ -632,7 +632,10 @@ class ControllersScreen(DeskScreen):
             self.notify(exc.detail, title="No form", severity="error", timeout=8)
             return
         defaults = {field: spec.get("default") for field, spec in template.items() if field not in SKIPPED}
-        values = {**flat(defaults), **flat({k: v for k, v in saved.items() if k not in SKIPPED})}
+        values = {
+            **form_values(defaults),
+            **form_values({k: v for k, v in saved.items() if k not in SKIPPED}),
+        }
         existing = {e.name for e in self._entries if e.kind == "config"}
 
         async def save(submission: Submission) -> str | None:

@@ -203,6 +203,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def form_values(config: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """A config's values as the form types them, by dotted name (``build``'s inverse): nested
+    dicts flattened, lists comma separated, enums by name."""
+    out: dict[str, str] = {}
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(form_values(value, f"{name}."))
+        elif isinstance(value, list | tuple):
+            out[name] = ", ".join(_text(item) for item in value)
+        elif value is not None:
+            out[name] = _text(value)
+    return out
+
+
 # -- from what is typed to the model's dict ----------------------------------------------------
 
 
