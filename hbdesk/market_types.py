@@ -6,7 +6,7 @@ REST shapes read them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal, get_args
 
 Interval = Literal["1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d"]
@@ -40,6 +40,9 @@ class Candle:
     n_trades: int
     taker_buy_base_volume: float
     taker_buy_quote_volume: float
+
+
+CANDLE_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(Candle))  # a candle's columns, in order
 
 
 @dataclass(frozen=True)

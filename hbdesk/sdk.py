@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.kernel.services import RegisterService as RegisterService
     from hbdesk.kernel.services import ServiceKey as ServiceKey
     from hbdesk.kernel.wait import until as until
+    from hbdesk.market_types import CANDLE_FIELDS as CANDLE_FIELDS
     from hbdesk.market_types import INTERVAL_SECONDS as INTERVAL_SECONDS
     from hbdesk.market_types import Candle as Candle
     from hbdesk.market_types import Interval as Interval
@@ -131,6 +132,7 @@ _EXPORTS: dict[str, str] = {
     "Trade": "hbdesk.market_types",
     "Interval": "hbdesk.market_types",
     "INTERVAL_SECONDS": "hbdesk.market_types",
+    "CANDLE_FIELDS": "hbdesk.market_types",
     "RateBook": "hbdesk.pricing",
     "split_pair": "hbdesk.pricing",
     "token_list": "hbdesk.pricing",
@@ -173,6 +175,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "CANDLE_FIELDS",
     "INTERVAL_SECONDS",
     "VERSION",
     "Base",

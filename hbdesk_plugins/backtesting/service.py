@@ -27,7 +27,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import undefer
 
-from hbdesk.sdk import INTERVAL_SECONDS, HbdeskError, InvalidInput, NotFound, TimedOut, Unavailable, excerpt
+from hbdesk.sdk import (
+    CANDLE_FIELDS,
+    INTERVAL_SECONDS,
+    HbdeskError,
+    InvalidInput,
+    NotFound,
+    TimedOut,
+    Unavailable,
+    excerpt,
+)
 from hbdesk_plugins.backtesting.configs import resolve
 from hbdesk_plugins.backtesting.models import BacktestingConfig, TaskDeleted, TaskSubmitted, TaskSummary
 from hbdesk_plugins.backtesting.settings import BacktestingSettings
@@ -43,18 +52,6 @@ log = logging.getLogger(__name__)
 
 CANCEL_SLOTS = 256  # cancelled job numbers the workers can see at once (a ring)
 UNFINISHED = ("pending", "running")
-CANDLE_FIELDS = (
-    "timestamp",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "quote_asset_volume",
-    "n_trades",
-    "taker_buy_base_volume",
-    "taker_buy_quote_volume",
-)
 
 
 class TaskCancelled(Exception):

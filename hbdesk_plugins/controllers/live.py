@@ -36,6 +36,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from hbdesk.sdk import (
+    CANDLE_FIELDS,
     INTERVAL_SECONDS,
     Conflict,
     HbdeskError,
@@ -62,18 +63,6 @@ log = logging.getLogger(__name__)
 
 RUNNING, STARTING, STOPPED, FAILED = "RUNNING", "STARTING", "STOPPED", "FAILED"
 FINISHED_KEPT = 1000  # closed executors a controller is shown, newest first (hummingbot: all)
-CANDLE_COLUMNS = (
-    "timestamp",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "quote_asset_volume",
-    "n_trades",
-    "taker_buy_base_volume",
-    "taker_buy_quote_volume",
-)
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 
@@ -104,7 +93,7 @@ class CandlesSlot:
         if self.frame is None:
             import pandas as pd
 
-            return pd.DataFrame({name: [] for name in CANDLE_COLUMNS})
+            return pd.DataFrame({name: [] for name in CANDLE_FIELDS})
         return self.frame
 
     def start(self) -> None:
@@ -159,7 +148,7 @@ def candles_frame(candles: list[Any]) -> pd.DataFrame:
     """hbdesk's candles as the frame a hummingbot candles feed holds."""
     import pandas as pd
 
-    frame = pd.DataFrame({name: [getattr(c, name) for c in candles] for name in CANDLE_COLUMNS})
+    frame = pd.DataFrame({name: [getattr(c, name) for c in candles] for name in CANDLE_FIELDS})
     frame["timestamp"] = frame["timestamp"].astype(float)
     return frame
 

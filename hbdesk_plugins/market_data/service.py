@@ -19,7 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from hbdesk.sdk import INTERVAL_SECONDS, Candle, Interval, InvalidInput, Kernel, Unavailable, excerpt, until
+from hbdesk.sdk import (
+    CANDLE_FIELDS,
+    INTERVAL_SECONDS,
+    Candle,
+    Interval,
+    InvalidInput,
+    Kernel,
+    Unavailable,
+    excerpt,
+    until,
+)
 from hbdesk_plugins.connectors.public import CONNECTOR_MANAGER, CONNECTORS, MarketSource
 from hbdesk_plugins.market_data.book_watch import BookWatch
 from hbdesk_plugins.market_data.models import (
@@ -395,7 +405,6 @@ def _duration(count: int, interval: Interval) -> str:
 
 
 CandleRow = dict[str, float | int]  # a Candle as a plain dict, its fields in order
-FIELDS = tuple(field.name for field in dataclasses.fields(Candle))
 _SLICE = TypeAdapter(list[CandleRow])
 
 
@@ -407,7 +416,7 @@ async def _encoded(candles: Mapping[str, Any] | list[Candle]) -> AsyncIterator[b
         yield await asyncio.to_thread(_SLICE.dump_json, [dataclasses.asdict(candle) for candle in candles])
         return
     yield b"["
-    count = len(candles[FIELDS[0]])
+    count = len(candles[CANDLE_FIELDS[0]])
     for lo in range(0, count, ROWS_AT_A_TIME):
         part = await asyncio.to_thread(_encode_slice, candles, lo)
         yield part if lo == 0 else b"," + part
@@ -416,8 +425,8 @@ async def _encoded(candles: Mapping[str, Any] | list[Candle]) -> AsyncIterator[b
 
 def _slice_rows(columns: Mapping[str, Any], lo: int) -> list[CandleRow]:
     """Rows [lo, lo + ROWS_AT_A_TIME) of the columns as plain dicts."""
-    values = zip(*(columns[field][lo : lo + ROWS_AT_A_TIME].tolist() for field in FIELDS), strict=True)
-    return [dict(zip(FIELDS, row, strict=True)) for row in values]
+    values = zip(*(columns[field][lo : lo + ROWS_AT_A_TIME].tolist() for field in CANDLE_FIELDS), strict=True)
+    return [dict(zip(CANDLE_FIELDS, row, strict=True)) for row in values]
 
 
 def _encode_slice(columns: Mapping[str, Any], lo: int) -> bytes:
@@ -426,7 +435,7 @@ def _encode_slice(columns: Mapping[str, Any], lo: int) -> bytes:
 
 
 def _rows(columns: Mapping[str, Any]) -> list[Candle]:
-    count = len(columns[FIELDS[0]])
+    count = len(columns[CANDLE_FIELDS[0]])
     return [
         Candle(**row)  # type: ignore[arg-type]  # the columns carry exactly Candle's fields
         for lo in range(0, count, ROWS_AT_A_TIME)
@@ -436,4 +445,4 @@ def _rows(columns: Mapping[str, Any]) -> list[Candle]:
 
 def _frame_rows(frame: Any) -> list[Candle]:
     """A hummingbot candles DataFrame as candles."""
-    return [Candle(**{k: row[k] for k in FIELDS}) for row in frame.to_dict("records")]
+    return [Candle(**{k: row[k] for k in CANDLE_FIELDS}) for row in frame.to_dict("records")]

@@ -19,7 +19,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from hbdesk.sdk import INTERVAL_SECONDS, Candle, Trade
+from hbdesk.sdk import CANDLE_FIELDS, INTERVAL_SECONDS, Candle, Trade
 from hbdesk_plugins.sim.noise import Floats, Ints, normal, stream_key, uniform
 from hbdesk_plugins.sim.path import DEFAULT_COMPONENTS, PricePath, Scratch
 
@@ -71,7 +71,6 @@ DEFAULT_PAIRS = (
 )  # fmt: skip
 
 
-FIELDS = tuple(field.name for field in dataclasses.fields(Candle))
 _DTYPES = {"n_trades": np.int64}  # the rest are floats
 Columns = dict[str, npt.NDArray[Any]]  # a Candle field → its values, one a candle
 
@@ -152,7 +151,9 @@ class SimMarket:
         of the GIL) while this one adds up the volumes, whose running sum goes from chunk to chunk."""
         spec = self.spec(trading_pair)
         count = len(opens)
-        columns: Columns = {name: np.empty(count, dtype=_DTYPES.get(name, np.float64)) for name in FIELDS}
+        columns: Columns = {
+            name: np.empty(count, dtype=_DTYPES.get(name, np.float64)) for name in CANDLE_FIELDS
+        }
         columns["timestamp"][:] = opens
         if count == 0:
             return columns
@@ -325,7 +326,7 @@ class _MinuteVolumes:
 
 
 def _rows(columns: Columns) -> list[Candle]:
-    return [Candle(*row) for row in zip(*(columns[name].tolist() for name in FIELDS), strict=True)]
+    return [Candle(*row) for row in zip(*(columns[name].tolist() for name in CANDLE_FIELDS), strict=True)]
 
 
 def _round(value: float, step: float) -> float:
