@@ -33,7 +33,7 @@ from tests.plugins.backtesting.test_backtesting_client import SMA_TREND
 
 FIXED_TIMESTAMP = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC, as the other desks' snapshots
 DAY = 86_400
-LOAD_TIMEOUT = 30.0  # the form's config class waits for hummingbot to import
+LOAD_TIMEOUT = 60.0  # the form's config class waits for hummingbot to import (slower beside another worker)
 RUN_TIMEOUT = 180.0  # a worker process starts, imports hummingbot and runs a day of 1m candles
 CASES = pytest.mark.parametrize(
     ("theme", "size"),

@@ -27,7 +27,7 @@ from tests.desk_support import kernel_running, table_rows
 from tests.helpers import core_settings, wait_for
 
 FIXED_TIMESTAMP = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC, as the other desks' snapshots
-LOAD_TIMEOUT = 30.0  # a config class waits for hummingbot to import
+LOAD_TIMEOUT = 60.0  # a config class waits for hummingbot to import (slower beside another worker)
 CASES = pytest.mark.parametrize(
     ("theme", "size"),
     [("hbdesk-dark", (80, 24)), ("hbdesk-light", (80, 24)), ("hbdesk-dark", (120, 40))],

@@ -27,7 +27,7 @@ from tests.desk_support import kernel_running, table_rows
 from tests.helpers import core_settings, wait_for
 
 FIXED_TIMESTAMP = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC, as the trading desk's snapshots
-LOAD_TIMEOUT = 30.0  # the first connector waits for hummingbot to import
+LOAD_TIMEOUT = 60.0  # the first connector waits for hummingbot to import (slower beside another worker)
 STOP_TIMEOUT = 30.0  # a stopping executor waits 5 s between its shutdown steps
 SPOT = "hbdesk_sim"
 ACCOUNT = "master_account"
@@ -141,6 +141,9 @@ async def settled(pilot: Any, screen: ExecutorsScreen) -> None:
     """The tables drawn from the service as it is now (they follow its events a second late)."""
     await asyncio.sleep(1.2)
     screen.draw()
+    await pilot.pause()
+    for table in screen.query(DataTable):  # the highlight on the newest, however the rows came
+        table.move_cursor(row=0)
     await pilot.pause()
 
 

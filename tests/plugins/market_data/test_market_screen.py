@@ -23,7 +23,7 @@ from tests.desk_support import kernel_running
 from tests.helpers import core_settings, wait_for
 
 FIXED_TIMESTAMP = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC: the newest candles are still open
-LOAD_TIMEOUT = 30.0  # the first book waits for hummingbot to import
+LOAD_TIMEOUT = 60.0  # the first book waits for hummingbot to import (slower beside another worker)
 
 
 @pytest.fixture

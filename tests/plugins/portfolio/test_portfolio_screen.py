@@ -20,7 +20,7 @@ from tests.helpers import SteppedClock, core_settings, wait_for
 
 FIXED = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC
 HISTORY = 72  # snapshots, five minutes apart, up to FIXED
-LOAD_TIMEOUT = 30.0  # the first balances wait for hummingbot to import
+LOAD_TIMEOUT = 60.0  # the first balances wait for hummingbot to import (slower beside another worker)
 
 
 @pytest.fixture

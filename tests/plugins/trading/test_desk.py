@@ -31,7 +31,7 @@ from tests.desk_support import kernel_running, table_rows
 from tests.helpers import core_settings, wait_for
 
 FIXED_TIMESTAMP = 1_767_259_234.5  # 2026-01-01 09:20:34.5 UTC, as the market screen's snapshots
-LOAD_TIMEOUT = 30.0  # the first connector waits for hummingbot to import
+LOAD_TIMEOUT = 60.0  # the first connector waits for hummingbot to import (slower beside another worker)
 SPOT, PERPETUAL = "hbdesk_sim", "hbdesk_sim_perpetual"
 ACCOUNT = "master_account"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
