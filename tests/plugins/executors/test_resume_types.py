@@ -191,6 +191,11 @@ async def test_a_grid_resumes_with_its_levels_and_goes_on_filling(killed: Killed
         assert again["custom_info"]["grid_level_prices"] == before["custom_info"]["grid_level_prices"]
         stopped = await client.executors.stop_executor(executor_id)
         assert stopped["status"] == "stopping"
+        # Its stop ends: resting take-profits cancelled, the bought amount sold (hummingbot's
+        # shutdown pauses 5 s a round).
+        final = await closed(client, executor_id, timeout=60)
+        assert final["close_type"] == "EARLY_STOP"
+        assert not [o for o in await owned_orders(client, executor_id) if o["status"] in RESTING]
 
 
 def _created(order: dict[str, Any]) -> Any:
