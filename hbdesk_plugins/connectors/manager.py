@@ -43,6 +43,7 @@ class ConnectorManager:
         self._reaper: asyncio.Task[None] | None = None
         self._live: dict[tuple[str | None, str], Any] = {}
         self._locks: dict[tuple[str | None, ...], asyncio.Lock] = {}
+        self._starting: dict[tuple[str | None, str], asyncio.Task[Any]] = {}
         self._clock: Any = None
         self._clock_task: asyncio.Task[None] | None = None
         self._watchers: list[Watcher] = []
@@ -138,6 +139,25 @@ class ConnectorManager:
         live = self._live.get(key)
         if live is not None:
             return live  # the common case, on every market-data request: no lock to take
+        # One start per connector, shared by whoever asks meanwhile, and carried on when a caller
+        # stops waiting (a screen that asks again every second must not cancel every start).
+        starting = self._starting.get(key)
+        if starting is None:
+            starting = asyncio.get_running_loop().create_task(
+                self._bring_up(key, pairs, trading_required), name=f"start {name}"
+            )
+            self._starting[key] = starting
+            starting.add_done_callback(lambda task: self._started(key, task))
+        return await asyncio.shield(starting)
+
+    def _started(self, key: tuple[str | None, str], task: asyncio.Task[Any]) -> None:
+        if self._starting.get(key) is task:
+            del self._starting[key]
+        if not task.cancelled():
+            task.exception()  # told to the callers still waiting; nobody else needs it
+
+    async def _bring_up(self, key: tuple[str | None, str], pairs: list[str], trading_required: bool) -> Any:
+        account, name = key
         async with self._lock(key):
             if key in self._live:
                 return self._live[key]
@@ -232,6 +252,9 @@ class ConnectorManager:
         await asyncio.sleep(0)
 
     async def stop(self) -> None:
+        for task in list(self._starting.values()):
+            task.cancel()
+        await asyncio.gather(*self._starting.values(), return_exceptions=True)
         if self._reaper is not None:
             self._reaper.cancel()
             await asyncio.gather(self._reaper, return_exceptions=True)
