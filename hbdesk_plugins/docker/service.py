@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import docker
 import docker.errors
 
-from hbdesk.sdk import Conflict, HbdeskError, InvalidInput, NotFound, Unavailable, excerpt
+from hbdesk.sdk import Conflict, HbdeskError, InvalidInput, NotFound, Unavailable, confined, excerpt
 from hbdesk_plugins.docker.models import (
     ContainerInfo,
     DaemonStatus,
@@ -28,7 +28,7 @@ from hbdesk_plugins.docker.models import (
     PullState,
     RemovalResult,
 )
-from hbdesk_plugins.docker.names import bot_container_name, container_name, image_reference
+from hbdesk_plugins.docker.names import CONTAINER_NAME, bot_container_name, container_name, image_reference
 from hbdesk_plugins.docker.settings import DockerSettings
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class DockerService:
 
     def _instance_folder(self, name: str) -> Path:
         """Where a bot keeps its files, refused if it leads outside the instances folder."""
-        return _inside(self.data_dir / "bots" / "instances", name)
+        return _within(self.data_dir / "bots" / "instances", name)
 
     def _archive(self, name: str) -> Path | None:
         source = self._instance_folder(name)
@@ -158,14 +158,14 @@ class DockerService:
             return None  # the bot left nothing to keep
         archived = self.data_dir / "bots" / "archived"
         archived.mkdir(parents=True, exist_ok=True)
-        target = _inside(archived, name)
+        target = _within(archived, name)
         if target.exists():
             stamp = datetime.fromtimestamp(self.kernel.clock(), UTC).strftime("%Y%m%d-%H%M%S")
-            target = _inside(archived, f"{name}-{stamp}")
+            target = _within(archived, f"{name}-{stamp}")
             count = 1
             while target.exists():
                 count += 1
-                target = _inside(archived, f"{name}-{stamp}-{count}")
+                target = _within(archived, f"{name}-{stamp}-{count}")
         try:
             shutil.move(source, target)
         except OSError as exc:
@@ -309,15 +309,6 @@ class DockerService:
             raise Unavailable(f"{self._unreachable}: {_reason(exc)}") from None
 
 
-def _inside(folder: Path, name: str) -> Path:
-    """``folder / name``, resolved, refused unless it is directly inside ``folder``."""
-    base = folder.resolve()
-    path = (base / name).resolve()
-    if path.parent != base:
-        raise InvalidInput(f"{excerpt(name)!r} leads outside {folder.name}/: refused")
-    return path
-
-
 def _apply(state: PullState, event: dict[str, Any]) -> None:
     """One line of the pull stream: an error, a layer's news, or a line about the whole image."""
     if event.get("error") or event.get("errorDetail"):
@@ -384,3 +375,9 @@ def _reason(exc: BaseException) -> str:
                 reason = arg.strerror
         seen = seen.__cause__ or seen.__context__
     return excerpt(reason, 200)
+
+
+def _within(folder: Path, name: str) -> Path:
+    """``folder / name`` for a container's name (already checked), resolved, refused unless it
+    is directly inside ``folder``."""
+    return confined(folder, name, pattern=CONTAINER_NAME)
