@@ -108,3 +108,14 @@ class SteppedClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+async def status_of(call: Any) -> tuple[int, str]:
+    """The status and message of a client call that must be refused (the PyPI client raises
+    aiohttp's ClientResponseError for any status of 400 and above)."""
+    import aiohttp
+    import pytest
+
+    with pytest.raises(aiohttp.ClientResponseError) as error:
+        await call
+    return error.value.status, str(error.value.message)

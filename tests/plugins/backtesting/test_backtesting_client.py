@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
-from tests.helpers import wait_for
+from tests.helpers import status_of, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -93,12 +93,6 @@ SMA_CONFIG: dict[str, Any] = {
     "take_profit": 0.004,
     "time_limit": 1800,
 }
-
-
-async def status_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(aiohttp.ClientResponseError) as error:
-        await call
-    return error.value.status, error.value.message
 
 
 async def test_a_run_answers_every_figure_and_the_same_twice(client: HummingbotAPIClient) -> None:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
+from tests.helpers import status_of
 from tests.plugins.controllers.traversal import CLIENT_NAMES, RAW_NAMES, SECRET, plant, raw, snapshot
 from tests.server import Served
 
@@ -40,12 +40,6 @@ class Echo(ControllerBase):
 
 BROKEN_SYNTAX = "x = 1\ndef broken(:\n    pass\n"
 BROKEN_IMPORT = "import os\n\nfrom hummingbot.no_such_module import Nothing\n"
-
-
-async def status_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(aiohttp.ClientResponseError) as error:
-        await call
-    return error.value.status, str(error.value.message)
 
 
 @pytest.fixture(scope="module")

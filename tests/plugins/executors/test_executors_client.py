@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import aiohttp
 import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
-from tests.helpers import wait_for
+from tests.helpers import status_of, wait_for
 from tests.server import Served, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -55,12 +54,6 @@ async def closed(client: HummingbotAPIClient, executor_id: str, timeout: float =
     await wait_for(done, timeout=timeout, interval=0.5)
     found: dict[str, Any] = await client.executors.get_executor(executor_id)
     return found
-
-
-async def status_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(aiohttp.ClientResponseError) as error:
-        await call
-    return error.value.status, error.value.message
 
 
 async def test_the_types_and_their_config_schemas(client: HummingbotAPIClient) -> None:

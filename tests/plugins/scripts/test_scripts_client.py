@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
+from tests.helpers import status_of
 from tests.plugins.controllers.traversal import CLIENT_NAMES, RAW_NAMES, SECRET, plant, raw, snapshot
 from tests.server import Served
 
@@ -38,12 +37,6 @@ def greet() -> str:
 """
 
 PLAIN_SCRIPT = "def main() -> int:\n    return 1\n"
-
-
-async def status_of(call: Any) -> tuple[int, str]:
-    with pytest.raises(aiohttp.ClientResponseError) as error:
-        await call
-    return error.value.status, str(error.value.message)
 
 
 @pytest.fixture(scope="module")
