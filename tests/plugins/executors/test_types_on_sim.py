@@ -80,11 +80,14 @@ def dca(price: Decimal) -> dict[str, Any]:
         "trading_pair": "ETH-USDT",
         "side": "BUY",
         "amounts_quote": ["20", "20", "20"],
-        # Two levels over the market, so they fill as soon as they are placed (one a step); the
-        # last one under it, left resting.
-        "prices": [str(round(price * Decimal(k), 2)) for k in ("1.003", "1.002", "0.99")],
-        "take_profit": "0.003",
-        "stop_loss": "0.01",
+        # Two levels well over the market, so they fill as soon as they are placed (one a step)
+        # even if the price rises meanwhile (at this volatility it rises 0.2% within two seconds
+        # from about one start in seven); the last one under it, left resting. The barriers are
+        # wide enough that the first fill cannot close the position before the second level is
+        # placed: the time limit ends it.
+        "prices": [str(round(price * Decimal(k), 2)) for k in ("1.02", "1.015", "0.97")],
+        "take_profit": "0.03",
+        "stop_loss": "0.03",
         "time_limit": 8,
         "mode": "MAKER",
     }
