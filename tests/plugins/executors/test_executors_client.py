@@ -111,24 +111,41 @@ async def test_bad_configs_are_refused_before_anything_starts(client: Hummingbot
 
 
 async def test_a_position_hits_its_stop_loss(client: HummingbotAPIClient) -> None:
-    # The taker fees alone put a fresh position 0.1% under water: a 0.05% stop-loss fires at once.
-    created = await client.executors.create_executor(
-        position(stop_loss="0.0005", take_profit="0.05", time_limit=600), controller_id="sl_test"
-    )
-    assert created["status"] == "RUNNING" and created["executor_type"] == "position_executor"
-    assert created["connector_name"] == SPOT and created["controller_id"] == "sl_test"
-    final = await closed(client, created["executor_id"])
+    # The taker fees alone put a fresh position 0.1% under water, so a 0.05% stop-loss fires at
+    # once, unless the price first moves its way by more than that (at this volatility it does,
+    # now and then). Of a long and a short opened together, the one the price moves against stops.
+    created = {}
+    for side in ("BUY", "SELL"):
+        created[side] = await client.executors.create_executor(
+            position(side, stop_loss="0.0005", take_profit="0.05", time_limit=600),
+            controller_id=f"sl_test_{side.lower()}",
+        )
+        assert created[side]["status"] == "RUNNING" and created[side]["executor_type"] == "position_executor"
+        assert created[side]["connector_name"] == SPOT
+        assert created[side]["controller_id"] == f"sl_test_{side.lower()}"
+
+    async def one_stopped() -> bool:
+        found = [await client.executors.get_executor(c["executor_id"]) for c in created.values()]
+        return any(e["status"] == "TERMINATED" for e in found)
+
+    await wait_for(one_stopped, timeout=60, interval=0.5)
+    finals = {side: await client.executors.get_executor(c["executor_id"]) for side, c in created.items()}
+    side = next(s for s, e in finals.items() if e["status"] == "TERMINATED")
+    other = "SELL" if side == "BUY" else "BUY"
+    if finals[other]["status"] == "RUNNING":
+        await client.executors.stop_executor(created[other]["executor_id"])
+    final, executor_id = finals[side], created[side]["executor_id"]
     assert final["close_type"] == "STOP_LOSS"
     assert final["filled_amount_quote"] > 0 and final["net_pnl_quote"] < 0
     orders = await client.trading.search_orders(account_names=["master_account"], limit=1000)
-    owned = [o for o in orders["data"] if o.get("owner") == created["executor_id"]]
+    owned = [o for o in orders["data"] if o.get("owner") == executor_id]
     assert len(owned) == 2 and all(o["status"] == "FILLED" for o in owned)
-    logs = await client.executors.get_executor_logs(created["executor_id"], limit=100)
-    assert logs["executor_id"] == created["executor_id"] and logs["total_count"] >= 1
+    logs = await client.executors.get_executor_logs(executor_id, limit=100)
+    assert logs["executor_id"] == executor_id and logs["total_count"] >= 1
     assert {"timestamp", "level", "message"} <= set(logs["logs"][0])
-    limited = await client.executors.get_executor_logs(created["executor_id"], limit=1)
+    limited = await client.executors.get_executor_logs(executor_id, limit=1)
     assert len(limited["logs"]) == 1
-    report = await client.executors.get_performance_report(controller_id="sl_test")
+    report = await client.executors.get_performance_report(controller_id=f"sl_test_{side.lower()}")
     assert report["total_executors"] == 1 and report["win_rate"] == 0.0
     assert report["by_type"][0]["executor_type"] == "position_executor"
     assert report["pnl_total_quote"] == pytest.approx(final["net_pnl_quote"])
@@ -241,9 +258,9 @@ async def test_search_pages_and_filters_and_unknown_ids(client: HummingbotAPICli
     seen = {e["executor_id"] for e in first["data"] + second["data"]}
     assert len(seen) == 3
     both = await client.executors.search_executors(
-        controller_ids=["page_test", "sl_test"], executor_types=["position_executor"], limit=1000
+        controller_ids=["page_test", "sl_test_buy"], executor_types=["position_executor"], limit=1000
     )
-    assert {e["controller_id"] for e in both["data"]} <= {"page_test", "sl_test"}
+    assert {e["controller_id"] for e in both["data"]} <= {"page_test", "sl_test_buy"}
     none = await client.executors.search_executors(
         executor_types=["grid_executor"], controller_ids=["page_test"]
     )
