@@ -42,10 +42,12 @@ def dca(price: Decimal) -> dict[str, Any]:
         "trading_pair": "ETH-USDT",
         "side": "BUY",
         "amounts_quote": ["20", "20", "20"],
-        # The first level over the market fills at once; the next ones rest under it.
+        # The first level over the market fills at once; the next ones rest under it. Barriers
+        # the price does not reach before the kill (a few seconds after the fill): the time limit
+        # ends it after the restart.
         "prices": [str(round(price * Decimal(k), 2)) for k in ("1.01", "0.996", "0.993")],
-        "take_profit": "0.01",
-        "stop_loss": "0.02",
+        "take_profit": "0.025",
+        "stop_loss": "0.03",
         "time_limit": 15,
         "mode": "MAKER",
     }
