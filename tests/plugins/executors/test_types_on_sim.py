@@ -46,19 +46,21 @@ async def closed(client: HummingbotAPIClient, executor_id: str, timeout: float =
     return found
 
 
-def grid(price: Decimal, pair: str = "BTC-USDT", **extra: Any) -> dict[str, Any]:
-    """A buy grid of small levels 8% either side of ``price``, each taking a 0.05% profit (the
-    sim's tick-to-tick moves are larger at this volatility). At this volatility the price leaves a
-    3% range within a minute about once in twenty starts, and an 8% one never in 2,000 sampled
-    (the sim's path over a minute from random start times)."""
+def grid(price: Decimal, pair: str = "BTC-USDT", side: str = "BUY", **extra: Any) -> dict[str, Any]:
+    """A grid of small levels 8% either side of ``price``, each taking a 0.05% profit (the sim's
+    tick-to-tick moves are larger at this volatility). At this volatility the price leaves a 3%
+    range within a minute about once in twenty starts, and an 8% one never in 2,000 sampled (the
+    sim's path over a minute from random start times)."""
+    buying = side == "BUY"
     return {
         "type": "grid_executor",
         "connector_name": SPOT,
         "trading_pair": pair,
-        "side": "BUY",
+        "side": side,
         "start_price": str(round(price * Decimal("0.92"), 2)),
         "end_price": str(round(price * Decimal("1.08"), 2)),
-        "limit_price": str(round(price * Decimal("0.8"), 2)),
+        # Where the grid gives up: under the range for a buy grid, over it for a sell grid.
+        "limit_price": str(round(price * Decimal("0.8" if buying else "1.2"), 2)),
         "total_amount_quote": "1200",
         # Levels of 10 quote: an amount rounded down stays over the pair's minimum notional (5).
         "min_order_amount_quote": "10",
@@ -141,8 +143,10 @@ def started(served: Served) -> dict[str, str]:
 
     async def create() -> dict[str, str]:
         async with HummingbotAPIClient(served.url, "admin", PASSWORD) as client:
+            price = await mid(client, "BTC-USDT")
             configs = {
-                "grid": grid(await mid(client, "BTC-USDT")),
+                "grid": grid(price),
+                "sell_grid": grid(price, side="SELL"),
                 "dca": dca(await mid(client, "ETH-USDT")),
                 "waiting_arbitrage": arbitrage("0.001"),
                 "arbitrage": arbitrage("-0.01"),
@@ -160,36 +164,42 @@ def started(served: Served) -> dict[str, str]:
 async def test_a_grid_fills_its_levels_takes_profit_and_stops_cleanly(
     client: HummingbotAPIClient, started: dict[str, str]
 ) -> None:
-    executor_id = started["grid"]
-    first = await client.executors.get_executor(executor_id)
-    levels = first["custom_info"]["grid_level_prices"]
-    assert len(levels) > 5 and levels == sorted(levels)
+    # A buy grid takes its profits while the price falls through its levels and bounces, a sell
+    # grid while it rises; one that the price leaves behind (its resting orders all on the other
+    # side) waits. Of a buy and a sell grid started together, one takes profit.
+    ids = [started["grid"], started["sell_grid"]]
+    for executor_id in ids:
+        levels = (await client.executors.get_executor(executor_id))["custom_info"]["grid_level_prices"]
+        assert len(levels) > 5 and levels == sorted(levels)
 
-    async def took_profit() -> bool:  # a level bought, then sold at its take-profit
-        found = await client.executors.get_executor(executor_id)
-        return bool(found["custom_info"].get("realized_sell_size_quote"))
+    async def profitable() -> list[str]:  # a level opened, then closed at its take-profit
+        found = [await client.executors.get_executor(i) for i in ids]
+        return [f["executor_id"] for f in found if f["custom_info"].get("realized_sell_size_quote")]
 
-    await wait_for(took_profit, timeout=45, interval=0.5)
-    running = await client.executors.get_executor(executor_id)
-    assert running["custom_info"]["realized_pnl_quote"] != 0
-    orders = await owned_orders(client, executor_id)
-    assert any(o["trade_type"] == "BUY" and o["status"] == "FILLED" for o in orders)
-    assert any(o["trade_type"] == "SELL" and o["status"] == "FILLED" for o in orders)
+    await wait_for(profitable, timeout=45, interval=0.5)
+    for executor_id in await profitable():
+        running = await client.executors.get_executor(executor_id)
+        assert running["custom_info"]["realized_pnl_quote"] != 0
+        orders = await owned_orders(client, executor_id)
+        assert any(o["trade_type"] == "BUY" and o["status"] == "FILLED" for o in orders)
+        assert any(o["trade_type"] == "SELL" and o["status"] == "FILLED" for o in orders)
 
-    if running["status"] == "RUNNING":
-        await client.executors.stop_executor(executor_id)
-    final = await closed(client, executor_id, timeout=60)
-    # Stopped, unless the price left the grid's range first (its own take-profit or stop).
-    assert final["close_type"] in ("EARLY_STOP", "TAKE_PROFIT", "STOP_LOSS")
-    orders = await owned_orders(client, executor_id)
-    assert not [o for o in orders if o["status"] in ("OPEN", "PARTIALLY_FILLED", "PENDING")]
-    assert any(o["status"] == "CANCELLED" for o in orders)  # the levels' resting orders
-    active = await client.trading.get_active_orders(connector_names=[SPOT])
-    assert not [o for o in active["data"] if o.get("owner") == executor_id]
-    # Whatever the grid still held was sold back: as much bought as sold.
-    bought = sum(o["filled_amount"] for o in orders if o["trade_type"] == "BUY")
-    sold = sum(o["filled_amount"] for o in orders if o["trade_type"] == "SELL")
-    assert bought == pytest.approx(sold, abs=1e-5)
+    for executor_id in ids:
+        if (await client.executors.get_executor(executor_id))["status"] == "RUNNING":
+            await client.executors.stop_executor(executor_id)
+    for executor_id in ids:
+        final = await closed(client, executor_id, timeout=60)
+        # Stopped, unless the price left the grid's range first (its own take-profit or stop).
+        assert final["close_type"] in ("EARLY_STOP", "TAKE_PROFIT", "STOP_LOSS")
+        orders = await owned_orders(client, executor_id)
+        assert not [o for o in orders if o["status"] in ("OPEN", "PARTIALLY_FILLED", "PENDING")]
+        assert any(o["status"] == "CANCELLED" for o in orders)  # the levels' resting orders
+        active = await client.trading.get_active_orders(connector_names=[SPOT])
+        assert not [o for o in active["data"] if o.get("owner") == executor_id]
+        # Whatever the grid still held was closed: as much bought as sold.
+        bought = sum(o["filled_amount"] for o in orders if o["trade_type"] == "BUY")
+        sold = sum(o["filled_amount"] for o in orders if o["trade_type"] == "SELL")
+        assert bought == pytest.approx(sold, abs=1e-5)
 
 
 async def test_a_dca_fills_two_levels_and_closes_on_a_barrier(
