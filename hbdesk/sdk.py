@@ -53,6 +53,8 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.market_types import Candle as Candle
     from hbdesk.market_types import Interval as Interval
     from hbdesk.market_types import Trade as Trade
+    from hbdesk.paging import page_in_memory as page_in_memory
+    from hbdesk.paging import pagination as pagination
     from hbdesk.pricing import RateBook as RateBook
     from hbdesk.pricing import split_pair as split_pair
     from hbdesk.pricing import token_list as token_list
@@ -152,6 +154,8 @@ _EXPORTS: dict[str, str] = {
     "TradingPair": "hbdesk.schema",
     "TokenName": "hbdesk.schema",
     "PositiveAmount": "hbdesk.schema",
+    "pagination": "hbdesk.paging",
+    "page_in_memory": "hbdesk.paging",
     # the desk
     "DeskApp": "hbdesk.tui.app",
     "DeskScreen": "hbdesk.tui.screen",
@@ -244,6 +248,8 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "owned",
+    "page_in_memory",
+    "pagination",
     "private_dir",
     "private_file",
     "screen_action",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hbdesk.sdk import Call, RouteTable
+from hbdesk.sdk import Call, RouteTable, page_in_memory
 from hbdesk_plugins.trading.checks import OrderIntent
-from hbdesk_plugins.trading.history import page_in_memory, search_funding, search_orders, search_trades
+from hbdesk_plugins.trading.history import search_funding, search_orders, search_trades
 from hbdesk_plugins.trading.models import (
     ActiveOrderFilterRequest,
     FundingPaymentFilterRequest,

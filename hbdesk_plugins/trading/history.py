@@ -6,10 +6,9 @@ pages stay right while new rows arrive. ``total_count`` counts everything the fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hbdesk.sdk import InvalidInput, excerpt
+from hbdesk.sdk import InvalidInput, excerpt, pagination
 from hbdesk_plugins.trading.records import OrderRecord, fill_api, funding_api
 from hbdesk_plugins.trading.tables import FillRow, FundingRow, OrderRow
 
@@ -42,17 +41,6 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         raise InvalidInput(
             f"Invalid cursor '{excerpt(cursor)}': pass the next_cursor of a previous page."
         ) from None
-
-
-def page(rows: Sequence[Any], limit: int, cursor_of: Callable[[Any], str], total: int) -> dict[str, Any]:
-    more = len(rows) > limit
-    shown = rows[:limit]
-    return {
-        "limit": limit,
-        "has_more": more,
-        "next_cursor": cursor_of(shown[-1]) if more and shown else None,
-        "total_count": total,
-    }
 
 
 async def _search(
@@ -128,7 +116,7 @@ async def search_orders(kernel: Kernel, request: Any) -> dict[str, Any]:
     )
     return {
         "data": [OrderRecord.from_row(row).api() for row in rows[: request.limit]],
-        "pagination": page(
+        "pagination": pagination(
             rows, request.limit, lambda row: encode_cursor(row.created_at, row.client_order_id), total
         ),
     }
@@ -152,7 +140,7 @@ async def search_trades(kernel: Kernel, request: Any) -> dict[str, Any]:
     )
     return {
         "data": [fill_api(row) for row in rows[: request.limit]],
-        "pagination": page(
+        "pagination": pagination(
             rows, request.limit, lambda row: encode_cursor(row.timestamp, row.trade_id), total
         ),
     }
@@ -180,28 +168,7 @@ async def search_funding(kernel: Kernel, request: Any) -> dict[str, Any]:
     )
     return {
         "data": [funding_api(row) for row in rows[: request.limit]],
-        "pagination": page(
+        "pagination": pagination(
             rows, request.limit, lambda row: encode_cursor(row.timestamp, row.trading_pair), total
         ),
-    }
-
-
-def page_in_memory(
-    items: list[dict[str, Any]], cursor_key: Callable[[dict[str, Any]], str], cursor: str | None, limit: int
-) -> dict[str, Any]:
-    """Pages of a list the service holds (active orders, live positions), in cursor order."""
-    items = sorted(items, key=cursor_key)
-    total = len(items)
-    if cursor:
-        items = [item for item in items if cursor_key(item) > cursor]
-    shown = items[:limit]
-    more = len(items) > limit
-    return {
-        "data": shown,
-        "pagination": {
-            "limit": limit,
-            "has_more": more,
-            "next_cursor": cursor_key(shown[-1]) if more and shown else None,
-            "total_count": total,
-        },
     }
