@@ -116,11 +116,6 @@ def executor_cells(view: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
-def ordered(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Newest first, as the API lists them."""
-    return sorted(views, key=lambda v: (v.get("created_at") or "", v["executor_id"]), reverse=True)
-
-
 HoldKey = tuple[str, str, str, str]  # account, connector, pair, controller: as the service keys a hold
 
 

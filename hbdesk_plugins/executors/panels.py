@@ -10,8 +10,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from hbdesk.sdk import DeskPanel
-from hbdesk_plugins.executors.display import ordered, short_type, signed, status_word
+from hbdesk_plugins.executors.display import short_type, signed, status_word
 from hbdesk_plugins.executors.public import EXECUTORS, ExecutorChanged
+from hbdesk_plugins.executors.reports import ordered
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Event

@@ -6,18 +6,21 @@ import statistics
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from hbdesk.sdk import page_in_memory
+
 if TYPE_CHECKING:
     from hbdesk_plugins.executors.models import ExecutorFilterRequest
     from hbdesk_plugins.executors.service import ExecutorService
 
 
 def cursor_of(item: dict[str, Any]) -> str:
-    return f"{item.get('created_at') or ''}:{item['executor_id']}"
+    """The sort key of a listing: newest first, ties by id; also the cursor that pages after it."""
+    return f"{item.get('created_at') or ''}|{item['executor_id']}"
 
 
 def ordered(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Newest first, as every listing of executors shows them."""
-    return sorted(items, key=lambda item: (item.get("created_at") or "", item["executor_id"]), reverse=True)
+    return sorted(items, key=cursor_of, reverse=True)
 
 
 def search(service: ExecutorService, request: ExecutorFilterRequest) -> dict[str, Any]:
@@ -31,24 +34,8 @@ def search(service: ExecutorService, request: ExecutorFilterRequest) -> dict[str
             and (not request.status or item["status"] == request.status.upper())
         )
 
-    items = [item for item in ordered(service.views()) if keep(item)]
-    start = 0
-    if request.cursor:
-        for index, item in enumerate(items):
-            if cursor_of(item) == request.cursor:
-                start = index + 1
-                break
-    page = items[start : start + request.limit]
-    has_more = start + request.limit < len(items)
-    return {
-        "data": page,
-        "pagination": {
-            "limit": request.limit,
-            "has_more": has_more,
-            "next_cursor": cursor_of(page[-1]) if has_more and page else None,
-            "total_count": len(items),
-        },
-    }
+    items = [item for item in service.views() if keep(item)]
+    return page_in_memory(items, cursor_of, request.cursor, request.limit, newest_first=True)
 
 
 def summary(service: ExecutorService) -> dict[str, Any]:

@@ -47,7 +47,6 @@ from hbdesk_plugins.executors.display import (
     hold_cells,
     hold_key,
     number,
-    ordered,
     percent,
     short_type,
     signed,
@@ -56,6 +55,7 @@ from hbdesk_plugins.executors.display import (
     tree_lines,
 )
 from hbdesk_plugins.executors.public import EXECUTORS, ExecutorChanged, ExecutorType
+from hbdesk_plugins.executors.reports import ordered
 
 if TYPE_CHECKING:
     from hbdesk.sdk import Kernel, Submission
