@@ -80,12 +80,16 @@ def wrk(url: str, seconds: int, *options: str) -> float:
 PROBE = '''
 """A probe inside ``hbdesk serve`` for the benchmarks (installed as a plugin on PYTHONPATH):
 the event loop's lag, sampled every 10 ms by a coroutine on the loop; moments of the start
-(wall clock); and cProfile of the loop's thread between two calls."""
+(wall clock); cProfile of the loop's thread between two calls; and, for each stall, the stack
+the loop's thread was in (a watchdog thread looks when the loop has not ticked for 100 ms)."""
 
 import asyncio
 import cProfile
 import os
+import sys
+import threading
 import time
+import traceback
 
 import pluggy
 
@@ -98,11 +102,31 @@ lags = []  # seconds each 10 ms sleep overran, since the last reset
 spikes = []  # (wall clock, seconds) of the overruns beyond 20 ms, since the last reset
 state = {"since": time.monotonic(), "marks": {"probe_imported": IMPORTED}, "profile": None}
 routes = RouteTable(tags=("Bench",))
+STALL = 0.1  # seconds without a tick after which the watchdog reads the loop's stack
+ticked = {"at": time.monotonic()}
+stalls = []  # (wall clock, the loop thread's innermost frames), one a stall, since the last reset
+
+
+def watchdog(loop_thread):
+    seen = None  # the tick a stall was already recorded for
+    while True:
+        time.sleep(0.02)
+        last = ticked["at"]
+        if time.monotonic() - last > STALL and seen != last:
+            seen = last
+            frame = sys._current_frames().get(loop_thread)
+            if frame is not None:
+                # hbdesk's own frames (who started the work) and the innermost few (the work)
+                frames = traceback.format_stack(frame)
+                own = [line for line in frames[:-4] if "/hbdesk" in line and "/site-packages/" not in line]
+                stalls.append((time.time(), "".join(own[-6:] + ["  ...\\n"] + frames[-4:])))
 
 
 async def sample():
     loop = asyncio.get_running_loop()
+    threading.Thread(target=watchdog, args=(threading.get_ident(),), daemon=True).start()
     while True:
+        ticked["at"] = time.monotonic()
         before = loop.time()
         await asyncio.sleep(INTERVAL)
         lag = loop.time() - before - INTERVAL
@@ -146,6 +170,9 @@ def summary():
             [time.strftime("%H:%M:%S", time.localtime(at)) + f".{int(at % 1 * 1000):03d}", lag * 1000]
             for at, lag in sorted(spikes, key=lambda spike: -spike[1])[:5]
         ],
+        "stalls": [  # where the loop's thread was 100 ms into each stall
+            {"at": time.strftime("%H:%M:%S", time.localtime(at)), "stack": stack} for at, stack in stalls[:10]
+        ],
     }
 
 
@@ -160,6 +187,7 @@ async def reset_probe(call):
     """Start a new window."""
     lags.clear()
     spikes.clear()
+    stalls.clear()
     state["since"] = time.monotonic()
     return summary()
 

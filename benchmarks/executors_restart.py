@@ -121,6 +121,9 @@ def second_run(root: Path, data: Path, ids: list[str]) -> None:
             "  the worst, at (server's local time): "
             + ", ".join(f"{t} {ms:.0f} ms" for t, ms in probe["spikes"])
         )
+    for stall in probe["stalls"]:
+        # The innermost frames the loop's thread was in, 100 ms into a stall.
+        print(f"  stalled at {stall['at']}, in:\n" + stall["stack"].rstrip())
     by_type = Counter((e["executor_type"], e["status"], e["close_type"]) for e in shown)
     for (kind, status, close), count in sorted(by_type.items(), key=str):
         print(f"  {kind:<18} {status:<14} {close or '':<14} {count}")
