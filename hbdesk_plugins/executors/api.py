@@ -100,8 +100,9 @@ async def get_executor_config_schema(call: Call) -> dict[str, Any]:
     """One executor type's config: its fields, types, defaults and constraints."""
     from hbdesk_plugins.executors.configs import describe
 
-    kind = executors(call).executor_type(call.path["executor_type"])
-    return describe(kind.name, kind.load_config())
+    service = executors(call)
+    kind = service.executor_type(call.path["executor_type"])
+    return describe(kind.name, await service.config_class(kind))
 
 
 @routes.get("/executors/positions/summary", query=ControllerQuery, response=PositionsSummaryResponse)

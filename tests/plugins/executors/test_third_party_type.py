@@ -4,6 +4,8 @@ built-in ones."""
 
 from __future__ import annotations
 
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,10 @@ async def test_a_plugins_executor_type_runs_like_a_builtin_one(offset_plugin: No
 
     status, schema = await call(api, "GET", "/executors/types/offset_order_executor/config")
     assert status == 200 and "offset_pct" in str(schema)
+    # Its classes were built once, and not on the event loop's thread (a first import of
+    # hummingbot's executor modules stalls every request meanwhile).
+    assert sys.modules["hbdesk_offset_plugin"].LOADED_IN not in ([], [threading.get_ident()])
+    assert len(sys.modules["hbdesk_offset_plugin"].LOADED_IN) == 1
 
     missing = {key: value for key, value in CONFIG.items() if key != "offset_pct"}
     status, refused = await call(api, "POST", "/executors/", {"executor_config": missing})
