@@ -377,6 +377,7 @@ class ExecutorsScreen(DeskScreen):
     async def _form(self, service: ExecutorService, kind: ExecutorType) -> ModelFormModal[Any]:
         """The type's config model as a form, with the accounts, connectors and pairs offered."""
         kernel: Kernel = self.kernel
+        await service.config_class(kind)  # imported off the loop: config_model finds it loaded
         accounts = await kernel.service(ACCOUNTS).list_accounts()
         catalog = kernel.service(CONNECTORS)
         connectors = list(catalog.keyless())
@@ -425,7 +426,7 @@ class ExecutorsScreen(DeskScreen):
         from hbdesk_plugins.executors.configs import validate
 
         raw = {**submission.data, "type": kind.name}
-        validate(kind.load_config(), raw)
+        validate(await service.config_class(kind), raw)
         account = submission.extra.get("account_name") or "master_account"
         typed = submission.typed
         market = " ".join(typed[name] for name in ("connector_name", "trading_pair") if name in typed)
