@@ -93,6 +93,9 @@ if TYPE_CHECKING:  # the same names, for type checkers (``as`` marks each as re-
     from hbdesk.tui.widgets.model_form import form_values as form_values
     from hbdesk.tui.widgets.pair_picker import Choice as Choice
     from hbdesk.tui.widgets.pair_picker import PairPicker as PairPicker
+    from hbdesk.tui.widgets.table import selected_row_key as selected_row_key
+    from hbdesk.tui.widgets.table import table_columns as table_columns
+    from hbdesk.tui.widgets.table import table_row as table_row
     from hbdesk.tui.widgets.tape import TradesTape as TradesTape
     from hbdesk.tui.widgets.ticker import Ticker as Ticker
     from hbdesk.tui.widgets.ticker import TickerStrip as TickerStrip
@@ -174,6 +177,9 @@ _EXPORTS: dict[str, str] = {
     "Choice": "hbdesk.tui.widgets.pair_picker",
     "PairPicker": "hbdesk.tui.widgets.pair_picker",
     "TradesTape": "hbdesk.tui.widgets.tape",
+    "table_columns": "hbdesk.tui.widgets.table",
+    "table_row": "hbdesk.tui.widgets.table",
+    "selected_row_key": "hbdesk.tui.widgets.table",
     "Ticker": "hbdesk.tui.widgets.ticker",
     "TickerStrip": "hbdesk.tui.widgets.ticker",
 }
@@ -253,8 +259,11 @@ __all__ = [
     "private_dir",
     "private_file",
     "screen_action",
+    "selected_row_key",
     "settle_heap",
     "split_pair",
+    "table_columns",
+    "table_row",
     "token_list",
     "until",
     "validation_problems",

@@ -37,6 +37,9 @@ from hbdesk.sdk import (
     KernelState,
     ModelFormModal,
     form_values,
+    selected_row_key,
+    table_columns,
+    table_row,
 )
 from hbdesk_plugins.backtesting.display import (
     DEFAULT_CONNECTOR,
@@ -189,9 +192,7 @@ class BacktestingScreen(DeskScreen):
             ("#tasks", TASK_COLUMNS, TASK_NUMERIC),
             ("#executors", EXECUTOR_COLUMNS, EXECUTOR_NUMERIC),
         ):
-            table = self.query_one(table_id, DataTable)
-            for column in columns:
-                table.add_column(Text(column, justify="right" if column in numeric else "left"), key=column)
+            table_columns(self.query_one(table_id, DataTable), columns, numeric)
         self.query_one("#result-body").display = False
         self.query_one("#compare-body").display = False
         self.set_interval(PERIOD, self._tick)
@@ -275,20 +276,14 @@ class BacktestingScreen(DeskScreen):
             "Status": theme.get(tone, ""),
             "Progress": theme.get("primary", "") if task.status == "running" else theme.get("text-muted", ""),
         }
-        return [
-            Text(cell, style=styles.get(column, ""), justify="right" if column in TASK_NUMERIC else "left")
-            for column, cell in zip(TASK_COLUMNS, cells, strict=True)
-        ]
+        return table_row(TASK_COLUMNS, cells, TASK_NUMERIC, styles)
 
     def _mark_of(self, task_id: str) -> str:
         return MARKS[self._marks.index(task_id)] if task_id in self._marks else ""
 
     @property
     def selected_task_id(self) -> str | None:
-        table = self.query_one("#tasks", DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return selected_row_key(self.query_one("#tasks", DataTable))
 
     @property
     def selected_task(self) -> TaskSummary | None:
@@ -382,16 +377,7 @@ class BacktestingScreen(DeskScreen):
                 "PnL": theme.get("success" if pnl > 0 else "error" if pnl < 0 else "text-muted", ""),
             }
             colours["PnL %"] = colours["PnL"]
-            table.add_row(
-                *(
-                    Text(
-                        cell,
-                        style=colours.get(column, ""),
-                        justify="right" if column in EXECUTOR_NUMERIC else "left",
-                    )
-                    for column, cell in zip(EXECUTOR_COLUMNS, cells, strict=True)
-                )
-            )
+            table.add_row(*table_row(EXECUTOR_COLUMNS, cells, EXECUTOR_NUMERIC, colours))
         self.query_one(TabbedContent).get_tab("result-tab").label = f"Result ({len(executors)} executors)"
 
     # -- comparing ------------------------------------------------------------------------------

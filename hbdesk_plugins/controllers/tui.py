@@ -51,6 +51,9 @@ from hbdesk.sdk import (
     NotFound,
     RequestModel,
     form_values,
+    selected_row_key,
+    table_columns,
+    table_row,
 )
 from hbdesk_plugins.controllers.display import (
     KIND_TITLES,
@@ -309,9 +312,7 @@ class ControllersScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one(Footer).compact = True
-        table = self.query_one("#live", DataTable)
-        for column in LIVE_COLUMNS:
-            table.add_column(Text(column, justify="right" if column in LIVE_NUMERIC else "left"), key=column)
+        table_columns(self.query_one("#live", DataTable), LIVE_COLUMNS, LIVE_NUMERIC)
         self.set_interval(PERIOD, self._tick)
         self.refresh_files()
         self.draw_live()
@@ -752,15 +753,7 @@ class ControllersScreen(DeskScreen):
                 "Note": theme.get("text-muted", ""),
             }
             table.add_row(
-                *(
-                    Text(
-                        cell,
-                        style=styles.get(column, ""),
-                        justify="right" if column in LIVE_NUMERIC else "left",
-                    )
-                    for column, cell in zip(LIVE_COLUMNS, cells, strict=True)
-                ),
-                key=str(view.get("controller_id")),
+                *table_row(LIVE_COLUMNS, cells, LIVE_NUMERIC, styles), key=str(view.get("controller_id"))
             )
         ids = [str(view.get("controller_id")) for view in views]
         if chosen in ids:
@@ -769,10 +762,7 @@ class ControllersScreen(DeskScreen):
 
     @property
     def selected_live(self) -> str | None:
-        table = self.query_one("#live", DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return selected_row_key(self.query_one("#live", DataTable))
 
     @work(group="live", exclusive=True)
     async def action_run(self) -> None:

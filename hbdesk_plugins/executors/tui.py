@@ -35,6 +35,9 @@ from hbdesk.sdk import (
     KernelState,
     KernelStateChanged,
     ModelFormModal,
+    selected_row_key,
+    table_columns,
+    table_row,
 )
 from hbdesk_plugins.accounts.public import ACCOUNTS
 from hbdesk_plugins.connectors.public import CONNECTORS
@@ -175,9 +178,7 @@ class ExecutorsScreen(DeskScreen):
     def on_mount(self) -> None:
         self.query_one(Footer).compact = True
         for table_id, columns in (("#executors", EXECUTOR_COLUMNS), ("#holds", HOLD_COLUMNS)):
-            table = self.query_one(table_id, DataTable)
-            for column in columns:
-                table.add_column(Text(column, justify="right" if column in NUMERIC else "left"), key=column)
+            table_columns(self.query_one(table_id, DataTable), columns, NUMERIC)
         self.subscribe(ExecutorChanged, self._changed)
         self.subscribe(KernelStateChanged, self._changed)
         self.draw()
@@ -241,14 +242,10 @@ class ExecutorsScreen(DeskScreen):
             "PnL %": "success" if pnl >= 0 else "error",
             "Status": {"RUNNING": "success", "SHUTTING_DOWN": "warning"}.get(str(view["status"]), ""),
         }
-        closed = not view["is_active"]
-        cells = []
-        for column, cell in zip(EXECUTOR_COLUMNS, executor_cells(view), strict=True):
-            style = theme.get(colours.get(column, ""), "")
-            if closed and column in ("ID", "Type", "Status"):
-                style = theme.get("text-muted", "")
-            cells.append(Text(cell, style=style, justify="right" if column in NUMERIC else "left"))
-        return cells
+        if not view["is_active"]:
+            colours.update(dict.fromkeys(("ID", "Type", "Status"), "text-muted"))
+        styles = {column: theme.get(colour, "") for column, colour in colours.items()}
+        return table_row(EXECUTOR_COLUMNS, executor_cells(view), NUMERIC, styles)
 
     def _held(self, service: ExecutorService) -> list[dict[str, Any]]:
         from hbdesk_plugins.executors.reports import positions
@@ -267,15 +264,8 @@ class ExecutorsScreen(DeskScreen):
                 "Realized": "success" if row["realized_pnl_quote"] >= 0 else "error",
                 "Unrealized": "success" if (row["unrealized_pnl_quote"] or 0) >= 0 else "error",
             }
-            cells = [
-                Text(
-                    cell,
-                    style=theme.get(colours.get(column, ""), ""),
-                    justify="right" if column in NUMERIC else "left",
-                )
-                for column, cell in zip(HOLD_COLUMNS, hold_cells(row), strict=True)
-            ]
-            table.add_row(*cells, key=key)
+            styles = {column: theme.get(colour, "") for column, colour in colours.items()}
+            table.add_row(*table_row(HOLD_COLUMNS, hold_cells(row), NUMERIC, styles), key=key)
         keys = list(self._holds)
         if chosen in keys:
             table.move_cursor(row=keys.index(chosen))
@@ -286,7 +276,7 @@ class ExecutorsScreen(DeskScreen):
 
     @property
     def selected_id(self) -> str | None:
-        return _selected(self.query_one("#executors", DataTable))
+        return selected_row_key(self.query_one("#executors", DataTable))
 
     @property
     def selected(self) -> dict[str, Any] | None:
@@ -295,7 +285,7 @@ class ExecutorsScreen(DeskScreen):
 
     @property
     def selected_hold_key(self) -> str | None:
-        return _selected(self.query_one("#holds", DataTable))
+        return selected_row_key(self.query_one("#holds", DataTable))
 
     # -- tabs -----------------------------------------------------------------------------------
 
@@ -462,12 +452,6 @@ async def ask_and_stop(screen: DeskScreen, view: dict[str, Any], keep_position: 
         screen.notify(exc.detail, title="Not stopped", severity="error", timeout=8)
         return
     screen.notify(f"Stopping {what}…", timeout=4)
-
-
-def _selected(table: DataTable[Any]) -> str | None:
-    if table.row_count == 0:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
 class ExecutorDetailScreen(DeskScreen):

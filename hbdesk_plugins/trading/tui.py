@@ -34,6 +34,9 @@ from hbdesk.sdk import (
     KernelState,
     KernelStateChanged,
     PairPicker,
+    selected_row_key,
+    table_columns,
+    table_row,
 )
 from hbdesk_plugins.accounts.public import ACCOUNTS
 from hbdesk_plugins.connectors.public import CONNECTORS
@@ -157,9 +160,7 @@ class TradingScreen(DeskScreen):
             ("#fills", FILL_COLUMNS),
             ("#positions", POSITION_COLUMNS),
         ):
-            table = self.query_one(table_id, DataTable)
-            for column in columns:
-                table.add_column(Text(column, justify="right" if column in NUMERIC else "left"), key=column)
+            table_columns(self.query_one(table_id, DataTable), columns, NUMERIC)
         self.subscribe(OrderChanged, self._on_order_changed)
         self.subscribe(OrderFilled, self._on_order_filled)
         self.subscribe(KernelStateChanged, self._on_kernel_changed)
@@ -249,21 +250,11 @@ class TradingScreen(DeskScreen):
     def _cells(self, columns: tuple[str, ...], cells: tuple[str, ...], colours: dict[str, str]) -> list[Text]:
         """A table row: numbers right-aligned, sides and profits in the theme's colours."""
         theme = self.app.theme_variables
-        return [
-            Text(
-                cell,
-                style=theme.get(colours[column], "") if column in colours else "",
-                justify="right" if column in NUMERIC else "left",
-            )
-            for column, cell in zip(columns, cells, strict=True)
-        ]
+        return table_row(columns, cells, NUMERIC, {column: theme.get(c, "") for column, c in colours.items()})
 
     @property
     def selected_order(self) -> OrderKey | None:
-        table = self.query_one("#orders", DataTable)
-        if table.row_count == 0:
-            return None
-        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        row_key = selected_row_key(self.query_one("#orders", DataTable))
         return OrderKey.of(row_key) if row_key else None
 
     # -- fills ----------------------------------------------------------------------------------
@@ -328,10 +319,7 @@ class TradingScreen(DeskScreen):
 
     @property
     def selected_position_key(self) -> str | None:
-        table = self.query_one("#positions", DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return selected_row_key(self.query_one("#positions", DataTable))
 
     @property
     def selected_position(self) -> dict[str, Any] | None:
