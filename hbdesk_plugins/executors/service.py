@@ -80,6 +80,7 @@ class ExecutorService:
         self.holds = Holds(kernel)
         self._live: dict[str, Live] = {}
         self._done: dict[str, ExecutorRow] = {}
+        self._imported: set[str] = set()  # types whose classes are imported (off the loop, once)
         self._dirty: set[str] = set()
         self._wake = asyncio.Event()
         self._write_lock = asyncio.Lock()
@@ -162,11 +163,16 @@ class ExecutorService:
         on the import lock while hummingbot loads in another thread (a 0.3-0.7 s stall of every
         executor's resume, before)."""
 
+        if kind.name in self._imported:
+            return kind.load_config()
+
         def load() -> type:
             kind.load_executor()
             return kind.load_config()
 
-        return await asyncio.to_thread(load)
+        config = await asyncio.to_thread(load)
+        self._imported.add(kind.name)
+        return config
 
     async def create(self, account: str | None, controller_id: str, raw: dict[str, Any]) -> dict[str, Any]:
         from hummingbot.strategy_v2.models.executors import CloseType
