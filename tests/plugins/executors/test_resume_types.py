@@ -11,7 +11,6 @@ import re
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
 from tests.helpers import PASSWORD, wait_for
-from tests.plugins.executors.test_types_on_sim import FAST, SPOT, closed, grid, mid, owned_orders
+from tests.plugins.executors.test_types_on_sim import FAST, closed, dca, grid, mid, owned_orders
 from tests.server import Served, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -33,24 +32,6 @@ class Killed:
     ids: dict[str, str]
     before: dict[str, dict[str, Any]]  # each executor as last shown before the kill
     orders: dict[str, list[dict[str, Any]]]  # and its orders
-
-
-def dca(price: Decimal) -> dict[str, Any]:
-    return {
-        "type": "dca_executor",
-        "connector_name": SPOT,
-        "trading_pair": "ETH-USDT",
-        "side": "BUY",
-        "amounts_quote": ["20", "20", "20"],
-        # The first level over the market fills at once; the next ones rest under it. Barriers
-        # the price does not reach before the kill (a few seconds after the fill): the time limit
-        # ends it after the restart.
-        "prices": [str(round(price * Decimal(k), 2)) for k in ("1.01", "0.996", "0.993")],
-        "take_profit": "0.025",
-        "stop_loss": "0.03",
-        "time_limit": 15,
-        "mode": "MAKER",
-    }
 
 
 async def _before_the_kill(url: str) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
@@ -86,9 +67,16 @@ async def _before_the_kill(url: str) -> tuple[dict[str, str], dict[str, Any], di
             )["executor_id"]
         }
         await ready("grid", 60)
-        ids["dca"] = (await client.executors.create_executor(dca(await mid(client, "ETH-USDT"))))[
-            "executor_id"
-        ]
+        # The first DCA level over the market fills at once; the next ones rest under it. Barriers
+        # the price does not reach before the kill (a few seconds after the fill): the time limit
+        # ends it after the restart.
+        resting = dca(
+            await mid(client, "ETH-USDT"),
+            ("1.01", "0.996", "0.993"),
+            take_profit="0.025",
+            time_limit=15,
+        )
+        ids["dca"] = (await client.executors.create_executor(resting))["executor_id"]
         await ready("dca", 20)
         # The kill lands at a quiet moment: no order changed for longer than the executors take to
         # write their state (0.2 s). A kill within that time of a fill is a known gap: the resumed

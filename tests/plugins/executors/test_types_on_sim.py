@@ -75,23 +75,24 @@ def grid(price: Decimal, pair: str = "BTC-USDT", side: str = "BUY", **extra: Any
     }
 
 
-def dca(price: Decimal) -> dict[str, Any]:
+def dca(price: Decimal, levels: tuple[str, ...] = ("1.02", "1.015", "0.97"), **extra: Any) -> dict[str, Any]:
+    """A buy DCA on ETH with a level at each of ``levels`` times ``price``. By default two levels
+    well over the market, so they fill as soon as they are placed (one a step) even if the price
+    rises meanwhile (at this volatility it rises 0.2% within two seconds from about one start in
+    seven), and the last one under it, left resting; barriers wide enough that the first fill
+    cannot close the position before the second level is placed: the time limit ends it."""
     return {
         "type": "dca_executor",
         "connector_name": SPOT,
         "trading_pair": "ETH-USDT",
         "side": "BUY",
-        "amounts_quote": ["20", "20", "20"],
-        # Two levels well over the market, so they fill as soon as they are placed (one a step)
-        # even if the price rises meanwhile (at this volatility it rises 0.2% within two seconds
-        # from about one start in seven); the last one under it, left resting. The barriers are
-        # wide enough that the first fill cannot close the position before the second level is
-        # placed: the time limit ends it.
-        "prices": [str(round(price * Decimal(k), 2)) for k in ("1.02", "1.015", "0.97")],
+        "amounts_quote": ["20"] * len(levels),
+        "prices": [str(round(price * Decimal(k), 2)) for k in levels],
         "take_profit": "0.03",
         "stop_loss": "0.03",
         "time_limit": 8,
         "mode": "MAKER",
+        **extra,
     }
 
 
