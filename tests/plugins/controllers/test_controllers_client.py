@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from hummingbot_api_client import HummingbotAPIClient
 
-from tests.helpers import status_of
+from tests.helpers import AUTH, status_of, wait_for
 from tests.plugins.controllers.traversal import CLIENT_NAMES, RAW_NAMES, SECRET, plant, raw, snapshot
 from tests.server import Served
 
@@ -339,3 +340,47 @@ async def test_traversal_is_refused_on_every_file_route(
     assert all(c.get("id") != SECRET for c in await client.controllers.list_controller_configs())
     assert (snapshot(served.data_dir / "bots"), snapshot(planted)) == before
     assert not [p for p in served.data_dir.rglob("pwned*") if planted not in p.parents]
+
+
+async def test_the_live_routes_on_a_real_serve(client: HummingbotAPIClient, served: Served) -> None:
+    # hbdesk's own /controllers/live routes are not in the client: raw HTTP to the same server.
+    config = {
+        "controller_type": "market_making",
+        "controller_name": "pure_market_making",
+        "connector_name": "hbdesk_sim",
+        "trading_pair": "ETH-USDT",
+        "total_amount_quote": "40",
+        "buy_spreads": [0.01],
+        "sell_spreads": [0.01],
+        "buy_amounts_pct": ["1"],
+        "sell_amounts_pct": ["1"],
+        "executor_refresh_time": 600,
+    }
+    await client.controllers.create_or_update_controller_config("live_pmm", config)
+    async with aiohttp.ClientSession(served.url, headers=AUTH) as http:
+
+        async def answer(method: str, path: str, body: Any = None) -> tuple[int, Any]:
+            async with http.request(method, path, json=body) as response:
+                return response.status, await response.json()
+
+        assert await answer("GET", "/controllers/live") == (200, [])
+        status, refused = await answer(
+            "POST", "/controllers/live", {"config": {**config, "trading_pair": "NOPE-USDT"}}
+        )
+        assert status == 400 and "NOPE-USDT" in refused["detail"]
+        assert (await answer("POST", "/controllers/live/no_such_config/start"))[0] == 404
+        assert (await answer("GET", "/controllers/live/nope"))[0] == 404
+
+        status, started = await answer("POST", "/controllers/live/live_pmm/start")
+        assert status == 201 and started["controller_id"] == "live_pmm"
+        assert (await answer("POST", "/controllers/live/live_pmm/start"))[0] == 409
+
+        async def ticking() -> bool:
+            return bool((await answer("GET", "/controllers/live/live_pmm"))[1]["ticks"] >= 2)
+
+        await wait_for(ticking, timeout=60, interval=0.3)
+        status, listed = await answer("GET", "/controllers/live")
+        assert status == 200 and [c["controller_id"] for c in listed] == ["live_pmm"]
+        status, stopped = await answer("POST", "/controllers/live/live_pmm/stop")
+        assert status == 200 and stopped["status"] == "STOPPED"
+        assert (await answer("GET", "/controllers/live/live_pmm"))[1]["status"] == "STOPPED"
